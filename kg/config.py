@@ -1,0 +1,75 @@
+"""Configuration, declared once: where the project's inputs are and where the store lives.
+
+Every setting has a name, an environment variable, a default and a help text; the CLI, the
+Python API and the README all read this table.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .iri import DEFAULT_BASE_IRI
+
+SETTINGS = {
+    "store": ("KG_STORE", "store", "directory of the embedded store (relative to the project root)"),
+    "base_iri": ("KG_BASE_IRI", DEFAULT_BASE_IRI, "base IRI of every minted resource IRI"),
+    "project": ("KG_PROJECT", None, "project root holding ontology/, data/, shapes/ and queries/"),
+}
+
+
+def _find_project_root() -> Path:
+    """The project root: KG_PROJECT, else the nearest directory up from here with ontology/ and data/."""
+    explicit = os.environ.get("KG_PROJECT")
+    if explicit:
+        return Path(explicit).resolve()
+    for start in (Path.cwd(), Path(__file__).resolve().parent):
+        for candidate in (start, *start.parents):
+            if (candidate / "ontology").is_dir() and (candidate / "data" / "reference").is_dir():
+                return candidate
+    return Path.cwd()
+
+
+@dataclass(frozen=True)
+class Project:
+    """The input directories of a kg project."""
+
+    root: Path
+
+    @classmethod
+    def discover(cls) -> "Project":
+        return cls(_find_project_root())
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "data" / "reference"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "data" / "articles"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    def article_files(self) -> list[Path]:
+        return sorted(self.articles_dir.glob("*.yaml"))
+
+    def default_store(self) -> Path:
+        configured = os.environ.get("KG_STORE")
+        return Path(configured) if configured else self.root / SETTINGS["store"][1]
+
+    def relative(self, path: Path) -> str:
+        """*path* relative to the project root when inside it (for stable provenance labels)."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return Path(path).name

@@ -1,0 +1,161 @@
+"""Stage 5: the embedded store (pyoxigraph on RocksDB), and atomic changes to it.
+
+Why pyoxigraph and not an rdflib store: see docs/store.md (measured). Two write paths:
+
+* :func:`replace_graphs` changes a set of named graphs in **one** SPARQL Update request, which
+  Oxigraph applies in one transaction: either every graph of a batch is replaced or none is;
+* :func:`build_fresh` writes a whole new store into a sibling directory and swaps it in with
+  renames, so a crashed build leaves the previous store in place.
+
+A store directory is held by one writer at a time (RocksDB's lock); a second writer gets
+:class:`~kg.errors.StoreLocked`.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from .errors import StoreError, StoreLocked, StoreMissing
+
+MARKER = "kg-store.txt"  # written into every store directory, so kg never opens a foreign directory
+
+
+def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """Convert an rdflib term to the pyoxigraph term with the same RDF meaning."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"cannot store {term!r}")
+
+
+def graph_quads(graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
+    name = ox.NamedNode(str(graph_iri))
+    for s, p, o in graph:
+        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)
+
+
+def _is_lock_error(exc: OSError) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("resource temporarily unavailable" in text or "lock file" in text or "locked" in text)
+
+
+def open_store(path: Path, *, create: bool = False) -> ox.Store:
+    """Open the store at *path* for reading and writing."""
+    path = Path(path)
+    if not create and not (path / MARKER).exists():
+        raise StoreMissing(f"no kg store at {path}: run `kg build` first (or pass --store DIR / set KG_STORE)")
+    if path.exists() and not (path / MARKER).exists() and any(path.iterdir()):
+        raise StoreError(f"{path} exists and is not a kg store; choose another --store directory")
+    try:
+        store = ox.Store(str(path))
+    except OSError as exc:
+        if _is_lock_error(exc):
+            raise StoreLocked(f"store is locked: another kg process is writing to {path}; wait for it to finish") from None
+        raise StoreError(f"cannot open store at {path}: {exc}") from None
+    (path / MARKER).write_text("kg embedded store (pyoxigraph/RocksDB). Do not edit.\n", encoding="utf-8")
+    return store
+
+
+def open_read_only(path: Path) -> ox.Store:
+    """Open the store for reading; works while a writer holds it."""
+    path = Path(path)
+    if not (path / MARKER).exists():
+        raise StoreMissing(f"no kg store at {path}: run `kg build` first (or pass --store DIR / set KG_STORE)")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as exc:
+        raise StoreError(f"cannot open store at {path} for reading: {exc}") from None
+
+
+def _nt(term) -> str:
+    return str(term)  # pyoxigraph terms print in N-Triples syntax
+
+
+def replace_graphs(store: ox.Store, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:
+    """Replace the named graphs in *graphs* (and drop those in *remove*) in one transaction."""
+    operations = [f"DROP SILENT GRAPH <{name}>" for name in [*graphs, *remove]]
+    for name, quads in graphs.items():
+        body = "\n".join(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ." for q in quads)
+        operations.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
+    try:
+        store.update(" ;\n".join(operations))
+    except OSError as exc:
+        raise StoreError(f"writing to the store failed, nothing was changed: {exc}") from None
+
+
+def build_fresh(path: Path, quads: Iterable[ox.Quad]) -> None:
+    """Write *quads* as a new store and swap it in place of the store at *path* (if any)."""
+    path = Path(path).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.new-{os.getpid()}")
+    old = path.with_name(f".{path.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    store = open_store(staging, create=True)
+    try:
+        store.bulk_extend(quads)
+        store.flush()
+        store.optimize()
+    finally:
+        del store
+    if path.exists():
+        if not (path / MARKER).exists() and any(path.iterdir()):
+            shutil.rmtree(staging, ignore_errors=True)
+            raise StoreError(f"{path} exists and is not a kg store; refusing to replace it")
+        _check_not_locked(path)
+        path.rename(old)
+    staging.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_not_locked(path: Path) -> None:
+    try:
+        probe = ox.Store(str(path))
+    except OSError as exc:
+        if _is_lock_error(exc):
+            raise StoreLocked(f"store is locked: another kg process is using {path}; wait for it to finish") from None
+        raise StoreError(f"cannot open store at {path}: {exc}") from None
+    del probe
+
+
+def recover(path: Path) -> None:
+    """Finish or undo a swap interrupted by a crash (called before opening a store)."""
+    path = Path(path).resolve()
+    leftovers = sorted(path.parent.glob(f".{path.name}.old-*"))
+    if not path.exists() and leftovers:
+        leftovers[-1].rename(path)  # the crash happened between the two renames
+    for stale in [*path.parent.glob(f".{path.name}.old-*"), *path.parent.glob(f".{path.name}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def content_hash(store: ox.Store) -> str:
+    """SHA-256 of the store's sorted N-Quads: equal hashes mean equal content."""
+    lines = sorted(str(q) for q in store)
+    digest = hashlib.sha256()
+    for line in lines:
+        digest.update(line.encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+@contextmanager
+def writable(path: Path, *, create: bool = False) -> Iterator[ox.Store]:
+    recover(path)
+    store = open_store(path, create=create)
+    try:
+        yield store
+    finally:
+        store.flush()
+        del store

@@ -1,0 +1,259 @@
+"""A strict YAML reader for annotation files.
+
+PyYAML implements YAML 1.1, whose implicit typing silently changes what a curator wrote:
+``no`` becomes ``False``, ``010`` becomes 8, ``1:20`` becomes 80, and of two duplicate keys the
+last one wins. Annotations are data of record, so this reader composes the YAML node tree itself
+and resolves plain scalars by a small, explicit rule set, refusing every ambiguous case with a
+message that says where it is and how to write it instead. It also refuses anchors, aliases and
+explicit tags (no "billion laughs", no object construction) and limits nesting depth.
+
+The result is plain Python data plus a map from each value's path to its line and column, so
+later stages can point back at the source of any value.
+
+>>> doc = read_yaml_text("a: 1\\nb: [x, 'no']\\n", "<doc>")
+>>> doc.data
+{'a': 1, 'b': ['x', 'no']}
+>>> doc.position(("b", 1))
+(2, 8)
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem
+
+MAX_DEPTH = 12
+MAX_SCALAR_LENGTH = 10_000
+
+Path_ = tuple  # a path into the document: keys and list indexes
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_YAML11_BOOL = re.compile(r"(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)\Z")
+_BOOL = {"true": True, "false": False}
+_NULL = {"", "~", "null", "Null", "NULL"}
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+([eE][-+]?[0-9]+))([eE][-+]?[0-9]+)?\Z|[-+]?\.(inf|Inf|INF|nan|NaN|NAN)\Z")
+# C0 controls except tab/newline/carriage return, DEL, C1 controls, and lone surrogates.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+class YamlProblem(Exception):
+    """Raised internally to stop at the first problem that makes the rest unreadable."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+@dataclass
+class YamlDocument:
+    """Parsed data plus the (line, column) of every value, both 1-based."""
+
+    path: Path
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path_) -> tuple[int, int] | None:
+        """Position of the value at *path*, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path not in self.positions and path:
+            path = path[:-1]
+        return self.positions.get(path)
+
+    def location(self, path: Path_) -> Location:
+        pos = self.position(path)
+        return Location(self.path, *(pos or (None, None)))
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """A construct the annotation format refuses (anchor, alias, explicit tag)."""
+
+
+class _NoAliasComposer(Composer):
+    """Composer that refuses anchors, aliases and explicit tags before they are expanded."""
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(
+                None, None, "aliases (*name) are not allowed in annotations; write the value out", event.start_mark)
+        if getattr(event, "anchor", None) is not None:
+            raise _Refused(
+                None, None, "anchors (&name) are not allowed in annotations; write the value out", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
+            raise _Refused(
+                None, None, f"explicit tags ({tag}) are not allowed in annotations; remove the tag", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+class _StrictLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, _NoAliasComposer,
+                    yaml.resolver.BaseResolver):
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        _NoAliasComposer.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+def decode_text(raw: bytes, path: Path, encoding: str = "utf-8") -> str:
+    """Decode *raw* (BOM stripped), naming the byte offset of the first undecodable byte."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = "; it looks like cp1250 or ISO-8859-2" if _looks_central_european(raw) else ""
+        raise YamlProblem(Problem(
+            Location(path, line), f"not valid {encoding}: byte 0x{raw[exc.start]:02x} at byte offset {exc.start}{guess}",
+            hint="save the file as UTF-8, or pass --encoding cp1250 / iso-8859-2")) from None
+    except LookupError:
+        raise YamlProblem(Problem(Location(path), f"unknown encoding {encoding!r}",
+                                  hint="use utf-8, cp1250 or iso-8859-2")) from None
+
+
+def _looks_central_european(raw: bytes) -> bool:
+    polish_cp1250 = set(b"\xb9\xea\xe6\xb3\xf1\xf3\x9c\x9f\xbf\xa5\xca\xc6\xa3\xd1\xd3\x8c\x8f\xaf")
+    return any(b in polish_cp1250 for b in raw)
+
+
+def read_yaml_file(path: Path, encoding: str = "utf-8") -> YamlDocument:
+    """Read one YAML document strictly; problems are collected in ``doc.problems``."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return YamlDocument(path, None, problems=[Problem(Location(path), f"cannot read file: {exc.strerror}")])
+    try:
+        text = decode_text(raw, path, encoding)
+    except YamlProblem as exc:
+        return YamlDocument(path, None, problems=[exc.problem])
+    return read_yaml_text(text, path)
+
+
+def read_yaml_text(text: str, path: Path | str) -> YamlDocument:
+    """Read YAML from *text*; *path* is used in messages only."""
+    doc = YamlDocument(Path(path), None)
+    bad = _FORBIDDEN_CHARS.search(text)
+    if bad:  # PyYAML's reader would stop with a less helpful message
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        doc.problems.append(Problem(Location(doc.path, line, column),
+                                    f"contains the control character or lone surrogate U+{ord(bad.group()):04X}",
+                                    hint="remove it; copy text from the article as plain text"))
+        return doc
+    loader = None
+    try:
+        loader = _StrictLoader(text)
+        root = loader.get_single_node()
+    except _Refused as exc:
+        mark = exc.problem_mark
+        doc.problems.append(Problem(Location(doc.path, mark.line + 1, mark.column + 1), exc.problem))
+        return doc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        doc.problems.append(Problem(Location(doc.path, line, col), f"YAML syntax: {exc.problem or exc.context}",
+                                    hint="check indentation and quoting"))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem(Location(doc.path), f"YAML error: {exc}"))
+        return doc
+    finally:
+        if loader is not None:
+            loader.dispose()
+    if root is None:
+        doc.problems.append(Problem(Location(doc.path, 1, 1), "the file is empty", hint="an annotation needs at least `article:`"))
+        return doc
+    doc.data = _convert(root, (), doc, 0)
+    return doc
+
+
+def _convert(node: Node, path: Path_, doc: YamlDocument, depth: int) -> Any:
+    doc.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if depth > MAX_DEPTH:
+        _problem(doc, path, f"nested deeper than {MAX_DEPTH} levels", "annotations are at most a few levels deep")
+        return None
+    if isinstance(node, MappingNode):
+        result: dict[str, Any] = {}
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                _problem(doc, path, "a mapping key must be a plain word", "write `name: value`")
+                continue
+            key = key_node.value
+            key_line = key_node.start_mark.line + 1
+            if key in seen:
+                doc.problems.append(Problem(
+                    Location(doc.path, key_line, key_node.start_mark.column + 1),
+                    f"duplicate key {key!r} (first at line {seen[key]})", field=_dotted(path + (key,)),
+                    hint="YAML would silently keep only the last one; merge the two or rename one"))
+                continue
+            seen[key] = key_line
+            result[key] = _convert(value_node, path + (key,), doc, depth + 1)
+        return result
+    if isinstance(node, SequenceNode):
+        return [_convert(item, path + (i,), doc, depth + 1) for i, item in enumerate(node.value)]
+    return _scalar(node, path, doc)
+
+
+def _scalar(node: ScalarNode, path: Path_, doc: YamlDocument) -> Any:
+    value = node.value
+    if len(value) > MAX_SCALAR_LENGTH:
+        _problem(doc, path, f"value is {len(value)} characters long (limit {MAX_SCALAR_LENGTH})",
+                 "evidence quotes and names are short; shorten it")
+        return None
+    bad = _FORBIDDEN_CHARS.search(value)
+    if bad:
+        _problem(doc, path, f"contains the control character or lone surrogate U+{ord(bad.group()):04X}",
+                 "remove it; copy text from the article as plain text")
+        return None
+    value = unicodedata.normalize("NFC", value)
+    if node.style is not None:  # quoted or block scalar: always a string
+        return value
+    if value in _NULL:
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _YAML11_BOOL.match(value):
+        _problem(doc, path, f"{value!r} is a boolean in YAML 1.1 and a string in YAML 1.2",
+                 f"write true/false for a yes/no field, or quote it ('{value}') for text")
+        return None
+    if _INT.match(value):
+        digits = value.lstrip("+-")
+        if len(digits) > 1 and digits.startswith("0"):
+            _problem(doc, path, f"{value!r} has a leading zero (an octal number in YAML 1.1)",
+                     f"quote it ('{value}') if it is a code such as a TERYT number, or drop the zero")
+            return None
+        return int(value)
+    if _SEXAGESIMAL.match(value):
+        _problem(doc, path, f"{value!r} is a base-60 number in YAML 1.1", f"quote it ('{value}') if it is a time or text")
+        return None
+    if _FLOAT.match(value):
+        _problem(doc, path, f"{value!r} is a fractional number; annotations use whole numbers",
+                 f"quote it ('{value}') if it is text")
+        return None
+    return value
+
+
+def _problem(doc: YamlDocument, path: Path_, message: str, hint: str) -> None:
+    doc.problems.append(Problem(doc.location(path), message, field=_dotted(path) or None, hint=hint))
+
+
+def _dotted(path: Path_) -> str:
+    """``("events", 0, "start")`` → ``events[0].start``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -1,0 +1,132 @@
+"""Exports re-parse to the same graph everywhere; builds are deterministic; loads are isolated."""
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+from click.testing import CliRunner
+
+import jena
+from conftest import FIXED_EPOCH
+from kg import export as kgexport, pipeline, store as kgstore
+from kg.cli import cli
+
+FORMATS = ["turtle", "ntriples", "trig", "nquads", "jsonld"]
+RDFLIB_FORMAT = {"turtle": "turtle", "ntriples": "nt", "trig": "trig", "nquads": "nquads", "jsonld": "json-ld"}
+OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+             "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}
+
+
+def _store_dataset(store: ox.Store, keep_graphs: bool) -> set[tuple]:
+    return {(str(q.subject), str(q.predicate), str(q.object)) + ((str(q.graph_name),) if keep_graphs else ())
+            for q in store}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_export_reparses_to_the_same_graph_in_rdflib_and_pyoxigraph(seed_store, fmt):
+    data = kgexport.export(seed_store, fmt)
+    keeps_graphs = kgexport.FORMATS[fmt][1]
+    expected = _store_dataset(seed_store, keeps_graphs)
+
+    parsed = list(ox.parse(data, format=OX_FORMAT[fmt]))
+    got = {(str(q.subject), str(q.predicate), str(q.object)) + ((str(q.graph_name),) if keeps_graphs else ())
+           for q in parsed}
+    assert got == expected
+
+    if keeps_graphs:
+        dataset = rdflib.Dataset()
+        dataset.parse(data=data, format=RDFLIB_FORMAT[fmt])
+        graphs = {str(g.identifier) for g in dataset.graphs() if len(g)}
+        assert graphs == {g[3][1:-1] for g in expected}
+        assert sum(len(g) for g in dataset.graphs()) == len(expected)
+    else:
+        graph = rdflib.Graph().parse(data=data, format=RDFLIB_FORMAT[fmt])
+        reference = rdflib.Graph().parse(data=kgexport.export(seed_store, "ntriples"), format="nt")
+        assert isomorphic(graph, reference)
+        assert len(graph) == len(expected)
+
+
+@pytest.mark.jena
+@pytest.mark.skipif(not jena.available(), reason="Debian libapache-jena-java not installed")
+@pytest.mark.parametrize("fmt", ["turtle", "trig", "nquads", "jsonld"])
+def test_exports_parse_in_jena_to_the_same_number_of_statements(seed_store, tmp_path, fmt):
+    path = tmp_path / f"kg.{kgexport.EXTENSIONS[fmt]}"
+    path.write_bytes(kgexport.export(seed_store, fmt))
+    result = jena.run("riotcmd.riot", "--output=nquads", str(path), workdir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    jena_lines = {line for line in result.stdout.splitlines() if line.strip()}
+    ours = {line for line in kgexport.export(seed_store, "nquads" if kgexport.FORMATS[fmt][1] else "ntriples")
+            .decode().splitlines() if line.strip()}
+    assert len(jena_lines) == len(ours)
+
+
+def test_building_twice_gives_byte_identical_turtle(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    exports = []
+    for name in ("a", "b"):
+        pipeline.build_store(project, tmp_path / name)
+        exports.append(kgexport.export(kgstore.open_read_only(tmp_path / name), "turtle"))
+    assert exports[0] == exports[1]
+    assert b"Grewi\xc5\x84ski" in exports[0]
+
+
+def test_without_a_fixed_epoch_only_load_times_differ(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+    pipeline.build_store(project, tmp_path / "fixed")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    pipeline.build_store(project, tmp_path / "now")
+    fixed, now = (set(kgexport.export(kgstore.open_read_only(tmp_path / n), "ntriples").decode().splitlines())
+                  for n in ("fixed", "now"))
+    differing = fixed ^ now
+    assert differing and all(("generatedAtTime" in line or "startedAtTime" in line) for line in differing)
+
+
+def _graphs(store_path: Path) -> dict[str, set[str]]:
+    store = kgstore.open_read_only(store_path)
+    graphs: dict[str, set[str]] = {}
+    for quad in store:
+        graphs.setdefault(str(quad.graph_name), set()).add(f"{quad.subject} {quad.predicate} {quad.object}")
+    return graphs
+
+
+def test_loading_one_article_replaces_its_graph_and_leaves_the_others_untouched(project, built_store, tmp_path):
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store, store_path)
+    before = _graphs(store_path)
+    article = project.article_files()[1]
+    pipeline.load_into_store([article], project, store_path)  # load time: now, not the build's epoch
+    after = _graphs(store_path)
+    changed = {g for g in before.keys() | after.keys() if before.get(g) != after.get(g)}
+    assert len(changed) == 1
+    (graph,) = changed
+    assert graph.endswith(article.stem + ">")
+    # only the load time differs: the statements about the world are the same
+    diff = before[graph] ^ after[graph]
+    assert diff and all("generatedAtTime" in line or "startedAtTime" in line for line in diff)
+
+
+def test_cli_build_prints_summary_and_the_headline_answer(project, tmp_path):
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build"])
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.output
+    assert "20 people" in result.output
+    assert "Mirosław Grewiński" in result.output
+    assert "województwo lubelskie (2015-03-31)" in result.output
+    assert "województwo zachodniopomorskie (2017-04-26)" in result.output
+    stats = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "stats"])
+    assert stats.exit_code == 0 and "kgo:Person" in stats.output
+
+
+def test_commands_on_a_missing_store_say_how_to_create_it(tmp_path):
+    from kg.cli import main
+    import contextlib
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["--store", str(tmp_path / "nowhere"), "stats"])
+    assert code == 4
+    assert "kg build" in err.getvalue()
