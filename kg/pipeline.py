@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
+from rdflib.compare import to_canonical_graph
 
 from .annotations import load_annotations
 from .build import ArticleGraph, build_article
@@ -46,7 +47,8 @@ def load_ontology(project: Project) -> Graph:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises many kinds; all mean "this file is broken"
             raise OntologyError(f"{path}: cannot parse the ontology: {exc}") from None
-    return graph
+    # OWL restrictions are blank nodes; canonical labels keep rebuilds byte-identical.
+    return to_canonical_graph(graph)
 
 
 @dataclass

@@ -103,11 +103,30 @@ def _term(value: Any) -> Any:
     return str(value)
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def with_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Bind variables by a VALUES block at the start of the outermost WHERE group.
+
+    The values are RDF terms serialised by pyoxigraph (N-Triples syntax, escaped), so no user
+    string is ever spliced into the query as SPARQL.
+    """
+    if not bindings:
+        return sparql
+    body = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
+    # Blank out comment lines (keeping offsets) so a "where {" in the header is not matched.
+    uncommented = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
+    match = _WHERE.search(uncommented)
+    if not match:
+        raise QueryError("a parameterised query needs a WHERE { … } clause")
+    return sparql[:match.end()] + body + sparql[match.end():]
+
+
 def run_sparql(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
     """Run a SELECT query over the union of all graphs, with *bindings* passed as RDF terms."""
     try:
-        solutions = store.query(sparql, use_default_graph_as_union=True, substitutions=
-                                {ox.Variable(k): v for k, v in (bindings or {}).items()})
+        solutions = store.query(with_values(sparql, bindings or {}), use_default_graph_as_union=True)
     except SyntaxError as exc:
         raise QueryError(f"malformed SPARQL: {exc}") from None
     if not isinstance(solutions, ox.QuerySolutions):

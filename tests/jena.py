@@ -17,7 +17,7 @@ JENA_JARS = ["jena-arq", "jena-base", "jena-cmds", "jena-core", "jena-dboe-base"
              "jena-dboe-storage", "jena-dboe-trans-data", "jena-dboe-transaction", "jena-iri",
              "jena-rdfconnection", "jena-shacl", "jena-shex", "jena-tdb", "jena-tdb2"]
 OTHER_JARS = ["commons-cli", "commons-codec", "commons-compress", "commons-csv", "commons-io", "commons-lang3",
-              "dexx.collection", "gson", "guava", "httpclient", "httpcore", "jackson-core", "jackson-databind",
+              "dexx.collection", "gson", "guava", "httpclient", "httpclient-cache", "httpcore", "jackson-core", "jackson-databind",
               "jackson-annotations", "jsonld-java", "jakarta.json-api", "protobuf", "slf4j-api", "slf4j-simple",
               "thrift", "titanium-json-ld"]
 

@@ -15,7 +15,8 @@ SEED_PEOPLE = {
 
 
 def test_all_twenty_people_exist_once_each_in_the_nominative(seed_store):
-    rows = select(seed_store, "SELECT ?p ?name { ?p a kgo:Person ; schema:name ?name }")
+    # DISTINCT: Oxigraph's union default graph repeats a triple once per graph that holds it.
+    rows = select(seed_store, "SELECT DISTINCT ?p ?name { ?p a kgo:Person ; schema:name ?name }")
     names = [r["name"] for r in rows]
     assert sorted(names) == sorted(SEED_PEOPLE)
     assert len({r["p"] for r in rows}) == 20
