@@ -23,8 +23,10 @@ OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, 
 
 
 def _store_dataset(store: ox.Store, keep_graphs: bool) -> set[tuple]:
+    """The asserted statements (the default export leaves out the inferred graph)."""
+    inferred = kgexport.inferred_graph_iri()
     return {(str(q.subject), str(q.predicate), str(q.object)) + ((str(q.graph_name),) if keep_graphs else ())
-            for q in store}
+            for q in store if q.graph_name.value != inferred}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -118,8 +120,8 @@ def test_cli_build_prints_summary_and_the_headline_answer(project, tmp_path):
     assert "5 articles" in result.output
     assert "20 people" in result.output
     assert "Mirosław Grewiński" in result.output
-    assert "województwo lubelskie (2015-03-31)" in result.output
-    assert "województwo zachodniopomorskie (2017-04-26)" in result.output
+    for shown in ("województwo lubelskie", "2015-03-31", "województwo zachodniopomorskie", "2017-04-26"):
+        assert shown in result.output
     stats = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "stats"])
     assert stats.exit_code == 0 and "kgo:Person" in stats.output
 
