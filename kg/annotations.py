@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jsonschema
+import pyoxigraph as ox
 
 from .errors import AnnotationError, Location, Problem
 from .reference import Reference
@@ -187,6 +188,9 @@ def _explain(error: jsonschema.ValidationError, path: tuple) -> tuple[str, str |
     if error.validator == "pattern" and schema.get("description", "").startswith("lower-case"):
         return (f"{error.instance!r} is not a valid key",
                 f"use lower-case ASCII letters, digits and single hyphens, e.g. {_suggest_slug(error.instance)!r}", path)
+    if error.validator == "pattern" and schema.get("format") == "uri":  # the regex itself teaches nothing
+        return (f"{error.instance!r} is not an http(s) address that can be an IRI",
+                "write https://…, and percent-encode spaces and the characters <>\"{}|\\^` (%20, %3C, …)", path)
     if error.validator in ("format", "pattern") and schema.get("format") == "date" or error.validator == "format":
         return f"{error.instance!r} is not a calendar date", "write YYYY-MM-DD, e.g. 2015-03-31", path
     if error.validator == "enum":
@@ -307,6 +311,13 @@ def _conditional_problems(annotation: Annotation, reference: Reference) -> Itera
     if ("published" in article) == ("published_not_before" in article):
         yield Problem(doc.location(("article",)), "give exactly one of `published` and `published_not_before`",
                       field="article", hint="use published_not_before: <event date> when no date is printed")
+    if article.get("url"):
+        try:  # the schema's pattern lets through IRIs the store refuses (`http://[x`, `%zz`, two `#`)
+            ox.NamedNode(article["url"])
+        except ValueError as exc:
+            yield Problem(doc.location(("article", "url")), f"{article['url']!r} is not a valid IRI: {exc}",
+                          field="article.url", hint="copy the address as the browser shows it; percent-encode "
+                          "spaces, brackets and other reserved characters")
     places = {p["key"]: p for p in annotation.section("places")}
     for i, place in enumerate(annotation.section("places")):
         if place["kind"] == "venue" and "city" not in place:
@@ -322,6 +333,7 @@ def _conditional_problems(annotation: Annotation, reference: Reference) -> Itera
             if not event.get(field):
                 yield Problem(doc.location(("events", i)), f"an event needs `{field}` unless it is `part_of` another",
                               field=f"events[{i}].{field}", hint="write `note:` if the article does not state it")
+    yield from _part_of_cycles(annotation)
     for i, event in enumerate(annotation.section("events")):
         venue = event.get("venue")
         if venue in places and places[venue]["kind"] != "venue":
@@ -337,6 +349,22 @@ def _conditional_problems(annotation: Annotation, reference: Reference) -> Itera
         if ("person" in item) == ("organisation" in item):
             yield Problem(doc.location(("participations", i)), "give exactly one of `person` and `organisation`",
                           field=f"participations[{i}]", hint="use `organisation` when only a representative is mentioned")
+
+
+def _part_of_cycles(annotation: Annotation) -> Iterator[Problem]:
+    """An event that is (through others) part of itself: the build follows `part_of` to inherit
+    place and organisers, and a cycle would never end (found by the fuzzer, issue 9)."""
+    events = annotation.section("events")
+    parent = {e["key"]: e.get("part_of") for e in events}
+    for i, event in enumerate(events):
+        chain, key = [event["key"]], event.get("part_of")
+        while key in parent and key not in chain:
+            chain.append(key)
+            key = parent[key]
+        if key == event["key"]:
+            yield Problem(annotation.doc.location(("events", i, "part_of")),
+                          f"event {key!r} is part of itself ({' → '.join(chain + [key])})",
+                          field=f"events[{i}].part_of", hint="an event can only be part of a larger event")
 
 
 def _normalise_text(text: str) -> str:

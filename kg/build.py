@@ -294,7 +294,9 @@ class _Builder:
 def _with_parent_defaults(event: dict, events: dict[str, dict]) -> dict:
     merged = dict(event)
     parent = events.get(event.get("part_of", ""))
-    while parent is not None:
+    seen = {event.get("key")}  # annotations refuse part_of cycles; never loop forever on one anyway
+    while parent is not None and parent.get("key") not in seen:
+        seen.add(parent.get("key"))
         for key in ("city", "county", "voivodeship", "organisers"):
             merged.setdefault(key, parent.get(key))
         parent = events.get(parent.get("part_of", ""))

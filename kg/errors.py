@@ -113,3 +113,9 @@ class EndpointError(KgError):
     """A remote SPARQL endpoint failed or answered with something that is not a result."""
 
     exit_code = 6
+
+
+class BudgetExceeded(KgError):
+    """A query, inference or validation ran out of its time or memory budget (see kg.limits)."""
+
+    exit_code = 7

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -53,7 +54,21 @@ def slugify(key: str) -> str:
 def base_iri() -> str:
     """The configured base IRI for instance data (``KG_BASE_IRI``), ending in ``/`` or ``#``."""
     base = os.environ.get("KG_BASE_IRI", DEFAULT_BASE_IRI)
-    return base if base.endswith(("/", "#")) else base + "/"
+    return _checked_base(base if base.endswith(("/", "#")) else base + "/")
+
+
+@lru_cache(maxsize=8)
+def _checked_base(base: str) -> str:
+    """Every minted IRI starts with the base, and graph names are written into SPARQL Update: a
+    base that is not an absolute IRI (``http://x/> } ; DROP ALL``) is refused here (issue 9)."""
+    from pyoxigraph import NamedNode
+    from .errors import UsageError
+    try:
+        NamedNode(base)
+    except ValueError as exc:
+        raise UsageError(f"KG_BASE_IRI={base!r} is not an absolute IRI ({exc}); "
+                         f"use e.g. {DEFAULT_BASE_IRI}") from None
+    return base
 
 
 def mint(kind: str, *keys: str, base: str | None = None) -> URIRef:

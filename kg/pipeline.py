@@ -6,9 +6,10 @@ prints or exits.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -18,9 +19,14 @@ from .annotations import load_annotations
 from .build import ArticleGraph, build_article
 from .config import Project
 from .errors import OntologyError, ValidationError
+from .export import inferred_graph_iri
 from .iri import base_iri, mint
+from .limits import Budget, run_limited
+from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
+from .validate import ValidationReport, validate_articles
+from . import infer as kginfer
 from . import store as kgstore
 
 
@@ -77,15 +83,18 @@ class LoadReport:
     articles: list[str] = field(default_factory=list)
     triples_written: int = 0
     warnings: list = field(default_factory=list)
+    inference: kginfer.Inference | None = None  # None when inference was not run
 
 
 def prepare_articles(paths: Iterable[Path], inputs: Inputs, *, encoding: str = "utf-8",
-                     loaded_at: dt.datetime | None = None) -> list[ArticleGraph]:
+                     loaded_at: dt.datetime | None = None, progress: ProgressCallback | None = None) -> list[ArticleGraph]:
     """Check, build and describe the given annotation files; raise if any of them is invalid."""
     loaded_at = loaded_at or load_time()
-    annotations = load_annotations(paths, inputs.reference, encoding=encoding)
+    paths = list(paths)
+    annotations = load_annotations(counted(paths, progress, "checking annotations"), inputs.reference,
+                                   encoding=encoding)
     graphs = []
-    for annotation in annotations:
+    for annotation in counted(annotations, progress, "building graphs"):
         article = build_article(annotation, inputs.reference, base=inputs.base)
         add_provenance(article, loaded_at=loaded_at, source_label=inputs.project.relative(annotation.path),
                        base=inputs.base)
@@ -93,18 +102,32 @@ def prepare_articles(paths: Iterable[Path], inputs: Inputs, *, encoding: str = "
     return graphs
 
 
-def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None):
-    """Run the SHACL gate (stage 4) if the project has shapes; raise on violations."""
-    try:
-        from .validate import validate_articles
-    except ImportError:  # the validation stage is optional until shapes exist
-        return None
+def shacl_report(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
+    """Run the SHACL gate (stage 4) if the project has shapes; return its report (empty without shapes)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
-        return None
-    report = validate_articles(articles, inputs, store=store)
+        return ValidationReport()
+    return validate_articles(articles, inputs, store=store)
+
+
+def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
+    """Run the SHACL gate; raise :class:`ValidationError` on violations (warnings do not block)."""
+    report = shacl_report(articles, inputs, store)
     if not report.conforms:
         raise ValidationError(report)
     return report
+
+
+def validate_files(paths: Iterable[Path], project: Project, store_path: Path | None = None, *,
+                   base: str | None = None, encoding: str = "utf-8") -> ValidationReport:
+    """Check, build and SHACL-validate annotation files without loading them (``kg validate``).
+
+    Annotation errors raise :class:`~kg.errors.AnnotationError` as in a load; SHACL results are
+    returned. With *store_path*, the articles are validated in the context of that store, read-only.
+    """
+    inputs = Inputs.read(project, base)
+    articles = prepare_articles([Path(p) for p in paths], inputs, encoding=encoding)
+    store = kgstore.open_read_only(store_path) if store_path is not None else None
+    return shacl_report(articles, inputs, store)
 
 
 def _all_quads(inputs: Inputs, articles: list[ArticleGraph]) -> Iterator[ox.Quad]:
@@ -114,25 +137,101 @@ def _all_quads(inputs: Inputs, articles: list[ArticleGraph]) -> Iterator[ox.Quad
         yield from kgstore.graph_quads(article.graph, str(article.graph_iri))
 
 
-def build_store(project: Project, store_path: Path, *, base: str | None = None) -> LoadReport:
-    """(Re)build the store from the ontology, reference data and every article of the project."""
+def build_store(project: Project, store_path: Path, *, base: str | None = None, infer: bool = True,
+                progress: ProgressCallback | None = None) -> LoadReport:
+    """(Re)build the store from the ontology, reference data and every article of the project.
+
+    With *infer* (the default) the OWL 2 RL entailments go to the graph ``{base}graph/inferred``.
+    *progress* hears about each stage (see :mod:`kg.progress`).
+    """
     inputs = Inputs.read(project, base)
-    articles = prepare_articles(project.article_files(), inputs)
+    articles = prepare_articles(project.article_files(), inputs, progress=progress)
+    done = step(progress, "validating (SHACL)")
     report = validate(articles, inputs)
-    kgstore.build_fresh(store_path, _all_quads(inputs, articles))
+    done()
+    done = step(progress, "inferring (OWL 2 RL)")
+    inference, inferred = infer_graph(lambda: _all_quads(inputs, articles), inputs.base) if infer else (None, [])
+    done()
+    done = step(progress, "writing the store")
+    kgstore.build_fresh(store_path, itertools.chain(_all_quads(inputs, articles), inferred))
+    done()
     return LoadReport(store_path, [a.annotation.key for a in articles],
                       sum(len(g) for g in inputs.static_graphs().values()) + sum(len(a.graph) for a in articles),
-                      list(getattr(report, "warnings", []) or []))
+                      list(getattr(report, "warnings", []) or []), inference)
 
 
 def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *, base: str | None = None,
-                    encoding: str = "utf-8") -> LoadReport:
-    """Add or replace the given articles in an existing store: all of them, or (on any error) none."""
+                    encoding: str = "utf-8", infer: bool = True) -> LoadReport:
+    """Add or replace the given articles in an existing store: all of them, or (on any error) none.
+
+    With *infer* the inferred graph is recomputed from the new asserted graphs in the same
+    transaction, so nothing inferred only from a replaced article survives; without, it is dropped.
+    """
     inputs = Inputs.read(project, base)
     articles = prepare_articles(paths, inputs, encoding=encoding)
+    inference = None
     with kgstore.writable(store_path) as store:
         report = validate(articles, inputs, store=store)
-        kgstore.replace_graphs(store, {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri)))
-                                       for a in articles})
+        graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
+        inferred_name = inferred_graph_iri(inputs.base)
+        if infer:
+            inference, graphs[inferred_name] = infer_graph(
+                lambda: _asserted_quads(store, inputs.base, replaced=graphs), inputs.base)
+        kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name])
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
-                      list(getattr(report, "warnings", []) or []))
+                      list(getattr(report, "warnings", []) or []), inference)
+
+
+# -- inference (stage 5a) ------------------------------------------------------------------------------
+
+def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str) -> tuple[kginfer.Inference, list[ox.Quad]]:
+    """The OWL 2 RL entailments of the quads *asserted()* yields, as quads of the inferred graph.
+
+    Raises :class:`~kg.errors.OntologyError` naming the clashing triples and their article graphs
+    if the ontology and the data are inconsistent (*asserted* is called again to explain it).
+    """
+    # Within the inference budget (kg.limits): the quads are read here, as the child must not use the store.
+    inference = run_limited(Budget.of("inference"), kginfer.materialise, list(asserted()))
+    if inference.clashes:
+        from .explain import inconsistency_error
+        raise inconsistency_error(_layout(asserted(), inference, base), inference.clashes, base=base)
+    name = ox.NamedNode(inferred_graph_iri(base))
+    return inference, [ox.Quad(t.subject, t.predicate, t.object, name) for t in inference.triples]
+
+
+def _layout(asserted: Iterable[ox.Quad], inference: kginfer.Inference, base: str) -> ox.Store:
+    """An in-memory store laid out as kg stores data (so kg.explain can trace a clash to its articles)."""
+    store = ox.Store()
+    store.extend(asserted)
+    name = ox.NamedNode(inferred_graph_iri(base))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, name) for t in inference.everything_derived)
+    return store
+
+
+def _asserted_quads(store: ox.Store, base: str, replaced: dict[str, list[ox.Quad]] | None = None) -> Iterator[ox.Quad]:
+    """The asserted quads of *store* (not the inferred graph), with the graphs in *replaced* swapped in."""
+    replaced = replaced or {}
+    skip = {inferred_graph_iri(base), *replaced}
+    for quad in store:
+        if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name.value not in skip:
+            yield quad
+    for quads in replaced.values():
+        yield from quads
+
+
+@dataclass
+class InferReport:
+    """What ``kg infer`` did."""
+
+    store: Path
+    inference: kginfer.Inference
+    graph: str
+
+
+def infer_store(store_path: Path, *, base: str | None = None) -> InferReport:
+    """Recompute the inferred graph of the store at *store_path* from its asserted graphs."""
+    base = base or base_iri()
+    with kgstore.writable(store_path) as store:
+        inference, quads = infer_graph(lambda: _asserted_quads(store, base), base)
+        kgstore.replace_graphs(store, {inferred_graph_iri(base): quads})
+    return InferReport(store_path, inference, inferred_graph_iri(base))

@@ -1,40 +1,92 @@
 """Stage 6: stored SPARQL queries (``queries/*.rq``) and running them on the embedded store.
 
-A stored query is a plain SPARQL 1.1 file whose leading ``#`` comments form a header:
-``title@pl``, ``title@en``, ``description@pl``, ``description@en`` (continued on indented
-comment lines), ``param: NAME TYPE [default=V] [allowed=a|b] [description=…]`` and ``expected:``.
-Parameters are bound as RDF terms through a ``VALUES`` block added to the query, never spliced
-into the query text.
+A stored query is a plain SPARQL 1.1 ``SELECT`` file whose leading ``#`` comments form a header
+(docs/queries.md): ``title@pl``, ``title@en``, ``description@pl``, ``description@en`` (continued on
+comment lines indented by two spaces), one ``param:`` line per parameter and ``expected:``.
+
+Parameters are bound as RDF terms, never spliced into the query text:
+
+* on the embedded store through pyoxigraph's ``substitutions`` (SEP-0007 semantics, so a
+  parameter variable must be in the ``SELECT`` projection);
+* for other engines (:mod:`kg.remote`, the benchmarks) by :func:`with_values`, which adds a
+  ``VALUES`` block of N-Triples-serialised terms at the top of the outermost group pattern.
+
+Both give the same answer when a parameter variable is used in the outermost group only (not inside
+a sub-select), which is the rule for stored queries.
+
+>>> q = parse_stored_query_text("demo", '''# title@pl: Demo
+... # param: n integer default=2 description=a number
+... SELECT ?n WHERE { }''')
+>>> q.parameters[0]
+Parameter(name='n', type='integer', default='2', allowed=None, description='a number', example=None)
+>>> bind_parameters(q, {"n": "5"})
+{'n': <Literal value=5 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#integer>>}
+>>> print(with_values('SELECT ?n WHERE { }', bind_parameters(q, {})))
+SELECT ?n WHERE {
+  VALUES (?n) { ("2"^^<http://www.w3.org/2001/XMLSchema#integer>) }
+ }
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import pyoxigraph as ox
 
 from .errors import QueryError, UsageError
+from .iri import InvalidKey, mint
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+#: Parameter types: what a value on the command line becomes. Key types mint kg IRIs from keys.
+PARAM_TYPES = {
+    "integer": "a whole number → xsd:integer",
+    "string": "text → a plain literal",
+    "date": "YYYY-MM-DD → xsd:date",
+    "iri": "an absolute IRI",
+    "voivodeship": "a voivodeship key (e.g. lubelskie) → {base}voivodeship/{key}",
+    "person": "a person key (e.g. miroslaw-grewinski) → {base}person/{key}",
+    "organisation": "an organisation key (e.g. wup-szczecin) → {base}organisation/{key}",
+}
+KEY_TYPES = ("voivodeship", "person", "organisation")
+HEADER_FIELDS = ("title@pl", "title@en", "description@pl", "description@en", "expected")
 
 _HEADER_FIELD = re.compile(r"#\s*([a-z_]+(?:@[a-z]{2})?)\s*:\s*(.*)")
 _PARAM = re.compile(r"(\w+)\s+(\w+)(.*)")
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = {"integer": XSD + "integer", "string": XSD + "string", "date": XSD + "date", "iri": None,
-               "voivodeship": None, "person": None, "organisation": None}
+_OPTION = re.compile(r"(\w+)=((?:(?!\s\w+=).)+)")
+_PARAM_OPTIONS = {"default", "allowed", "description", "example"}
+_INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "short", "byte", "positiveInteger", "nonNegativeInteger",
+                                    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong")}
+_FLOAT_TYPES = {XSD + "double", XSD + "float"}
 
 
 @dataclass
 class Parameter:
+    """One declared parameter of a stored query. No default means the parameter is required."""
+
     name: str
     type: str
     default: str | None = None
     allowed: list[str] | None = None
     description: str = ""
+    example: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+    def signature(self) -> str:
+        """``name:type=default`` (or ``name:type (required)``), as ``kg queries`` lists it."""
+        return f"{self.name}:{self.type}" + (" (required)" if self.required else f"={self.default}")
 
 
 @dataclass
 class StoredQuery:
+    """A parsed ``queries/NAME.rq`` file."""
+
     name: str
     path: Path
     text: str
@@ -45,133 +97,337 @@ class StoredQuery:
     def title(self) -> str:
         return self.header.get("title@pl") or self.header.get("title@en") or self.name
 
+    def example_values(self) -> dict[str, str]:
+        """Values that run the query without further input: defaults, and examples of required ones."""
+        return {p.name: p.example for p in self.parameters if p.required and p.example is not None}
+
 
 @dataclass
 class QueryResult:
+    """A table: column names, and one dict per row (pandas: ``DataFrame(result.rows)``).
+
+    Values are Python values: IRIs and most literals as ``str``, integer literals as ``int``,
+    ``xsd:decimal`` as :class:`~decimal.Decimal`, ``xsd:double``/``xsd:float`` as ``float``,
+    ``xsd:boolean`` as ``bool``, unbound as ``None``; dates stay ISO strings (``2015-03-31``).
+    """
+
     columns: list[str]
     rows: list[dict[str, Any]]
 
 
+# -- reading query files --------------------------------------------------------------------------
+
 def parse_stored_query(path: Path) -> StoredQuery:
-    text = Path(path).read_text(encoding="utf-8")
+    """Read and check ``queries/NAME.rq``; a malformed file raises :class:`QueryError` naming it."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise QueryError(f"{path}: cannot read the query file: {exc}") from None
+    return parse_stored_query_text(path.stem, text, path)
+
+
+def parse_stored_query_text(name: str, text: str, path: Path | None = None) -> StoredQuery:
+    where = path or Path(f"{name}.rq")
     header: dict[str, str] = {}
     params: list[Parameter] = []
     last = None
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):
             break
         match = _HEADER_FIELD.match(line)
-        if match:
+        if match and not line.startswith("#  "):
             key, value = match.groups()
             if key == "param":
-                params.append(_parse_param(value, path))
+                params.append(_parse_param(value, f"{where}:{number}"))
                 last = None
             else:
                 header[key] = value.strip()
                 last = key
         elif last and line.startswith("#  "):
             header[last] += " " + line[1:].strip()
-    return StoredQuery(Path(path).stem, Path(path), text, header, params)
+    query = StoredQuery(name, where, text, header, params)
+    _check_parameters(query)
+    return query
 
 
-def _parse_param(spec: str, path: Path) -> Parameter:
+def _parse_param(spec: str, where: str) -> Parameter:
     match = _PARAM.match(spec.strip())
     if not match or match.group(2) not in PARAM_TYPES:
-        raise QueryError(f"{path}: malformed parameter line {spec!r}; write `param: NAME TYPE [default=V]`, "
-                         f"TYPE one of {', '.join(PARAM_TYPES)}")
+        raise QueryError(f"{where}: malformed parameter line {spec!r}; write `param: NAME TYPE [default=V] "
+                         f"[allowed=a|b] [example=V] [description=…]`, TYPE one of {', '.join(PARAM_TYPES)}")
     name, ptype, rest = match.groups()
-    options = dict(re.findall(r"(\w+)=((?:(?!\s\w+=).)+)", rest))
+    options = {k: v.strip() for k, v in _OPTION.findall(rest)}
+    unknown = set(options) - _PARAM_OPTIONS
+    if unknown or _OPTION.sub("", rest).strip():
+        raise QueryError(f"{where}: parameter {name!r}: cannot read {rest.strip()!r}; options are "
+                         f"{', '.join(sorted(_PARAM_OPTIONS))} written as option=value")
     allowed = options.get("allowed")
-    return Parameter(name, ptype, options.get("default", "").strip() or None,
-                     allowed.strip().split("|") if allowed else None, options.get("description", "").strip())
+    return Parameter(name, ptype, options.get("default") or None, allowed.split("|") if allowed else None,
+                     options.get("description", ""), options.get("example") or None)
+
+
+def _check_parameters(query: StoredQuery) -> None:
+    """Parameters are distinct, used by the query, and their default and example are valid values."""
+    seen = set()
+    for param in query.parameters:
+        if param.name in seen:
+            raise QueryError(f"{query.path}: parameter {param.name!r} is declared twice")
+        seen.add(param.name)
+        if not re.search(rf"[?$]{re.escape(param.name)}\b", strip_comments(query.text)):
+            raise QueryError(f"{query.path}: parameter {param.name!r} is declared but the query never uses "
+                             f"?{param.name}")
+        for label, value in (("default", param.default), ("example", param.example)):
+            if value is not None:
+                try:
+                    _to_term(query, param, value)
+                except UsageError as exc:
+                    raise QueryError(f"{query.path}: the {label} of parameter {param.name!r} is invalid: {exc}") \
+                        from None
 
 
 def load_catalogue(queries_dir: Path) -> dict[str, StoredQuery]:
+    """Every ``*.rq`` file of *queries_dir*, by name (the file stem), in name order."""
     return {q.name: q for q in map(parse_stored_query, sorted(Path(queries_dir).glob("*.rq")))}
 
 
-def _term(value: Any) -> Any:
-    if isinstance(value, ox.NamedNode):
-        return value.value
-    if isinstance(value, ox.Literal):
-        datatype = value.datatype.value if value.datatype else ""
-        if datatype in (XSD + "integer", XSD + "positiveInteger", XSD + "nonNegativeInteger"):
-            return int(value.value)
-        return value.value
-    if value is None:
-        return None
-    return str(value)
+def catalogue_markdown(catalogue: Mapping[str, StoredQuery]) -> str:
+    """The catalogue as a Markdown table (name, titles, parameters), as docs/queries.md shows it."""
+    lines = ["| query | title | parameters |", "|---|---|---|"]
+    for name, query in catalogue.items():
+        title = f"{query.header.get('title@pl', '')}<br>*{query.header.get('title@en', '')}*"
+        params = "<br>".join(_param_markdown(p) for p in query.parameters) or "–"
+        lines.append(f"| `{name}` | {title} | {params} |")
+    return "\n".join(lines) + "\n"
 
 
-_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+def _param_markdown(param: Parameter) -> str:
+    if param.required:
+        value = f"required, e.g. `{param.example}`" if param.example else "required"
+    else:
+        value = f"default `{param.default}`"
+    if param.allowed:
+        value += f"; one of {len(param.allowed)} values" if len(param.allowed) > 5 else \
+            f"; one of {', '.join(f'`{a}`' for a in param.allowed)}"
+    return f"`{param.name}` ({param.type}, {value}): {param.description}"
 
 
-def with_values(sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Bind variables by a VALUES block at the start of the outermost WHERE group.
+# -- binding parameters ---------------------------------------------------------------------------
 
-    The values are RDF terms serialised by pyoxigraph (N-Triples syntax, escaped), so no user
-    string is ever spliced into the query as SPARQL.
+Term = ox.NamedNode | ox.Literal
+
+
+def bind_parameters(query: StoredQuery, values: Mapping[str, Any]) -> dict[str, Term]:
+    """Check *values* against the declared parameters and turn them into RDF terms (defaults applied).
+
+    An unknown or missing parameter, or a value of the wrong type or not allowed, raises
+    :class:`UsageError` naming the query and saying what is allowed.
     """
-    if not bindings:
-        return sparql
-    body = "".join(f" VALUES ?{name} {{ {term} }}" for name, term in bindings.items())
-    # Blank out comment lines (keeping offsets) so a "where {" in the header is not matched.
-    uncommented = "\n".join(" " * len(line) if line.lstrip().startswith("#") else line for line in sparql.split("\n"))
-    match = _WHERE.search(uncommented)
-    if not match:
-        raise QueryError("a parameterised query needs a WHERE { … } clause")
-    return sparql[:match.end()] + body + sparql[match.end():]
-
-
-def run_sparql(store: ox.Store, sparql: str, bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> QueryResult:
-    """Run a SELECT query over the union of all graphs, with *bindings* passed as RDF terms."""
-    try:
-        solutions = store.query(with_values(sparql, bindings or {}), use_default_graph_as_union=True)
-    except SyntaxError as exc:
-        raise QueryError(f"malformed SPARQL: {exc}") from None
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise QueryError("only SELECT queries return tables")
-    columns = [v.value for v in solutions.variables]
-    rows = [{c: _term(s[c]) for c in columns} for s in solutions]
-    return QueryResult(columns, rows)
-
-
-def bind_parameters(query: StoredQuery, values: dict[str, str]) -> dict[str, ox.NamedNode | ox.Literal]:
-    bound = {}
     known = {p.name: p for p in query.parameters}
     for name in values:
         if name not in known:
-            raise UsageError(f"query {query.name!r} has no parameter {name!r}; it has: "
+            raise UsageError(f"query {query.name!r} ({query.path}) has no parameter {name!r}; it has: "
                              f"{', '.join(known) or '(none)'}")
+    bound = {}
     for param in query.parameters:
         raw = values.get(param.name, param.default)
         if raw is None:
-            raise UsageError(f"query {query.name!r} ({query.path}) needs parameter {param.name!r} ({param.type})")
-        if param.allowed and raw not in param.allowed:
-            raise UsageError(f"parameter {param.name!r} must be one of: {', '.join(param.allowed)}")
-        bound[param.name] = _to_term(param, str(raw))
+            example = f" (for example -p {param.name}={param.example})" if param.example else ""
+            raise UsageError(f"query {query.name!r} ({query.path}) needs parameter {param.name!r} "
+                             f"({param.type}: {param.description or PARAM_TYPES[param.type]}){example}")
+        bound[param.name] = _to_term(query, param, str(raw))
     return bound
 
 
-def _to_term(param: Parameter, raw: str) -> ox.NamedNode | ox.Literal:
-    if param.type == "integer":
-        if not re.fullmatch(r"[-+]?\d+", raw):
-            raise UsageError(f"parameter {param.name!r} must be a whole number, not {raw!r}")
-        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
-    if param.type == "date":
-        import datetime as dt
-        try:
-            dt.date.fromisoformat(raw)
-        except ValueError:
-            raise UsageError(f"parameter {param.name!r} must be a date YYYY-MM-DD, not {raw!r}") from None
-        return ox.Literal(raw, datatype=ox.NamedNode(XSD + "date"))
-    if param.type == "string":
-        return ox.Literal(raw)
+def _to_term(query: StoredQuery, param: Parameter, raw: str) -> Term:
+    what = f"parameter {param.name!r} of query {query.name!r}"
+    if param.allowed and raw not in param.allowed:
+        raise UsageError(f"{what} must be one of: {', '.join(param.allowed)}; got {raw!r}")
     try:
-        return ox.NamedNode(raw)
-    except ValueError:
-        raise UsageError(f"parameter {param.name!r} must be an IRI, not {raw!r}") from None
+        return _TERM_MAKERS[param.type](raw)
+    except (ValueError, UnicodeError) as exc:
+        raise UsageError(f"{what} must be {PARAM_TYPES[param.type]}; got {raw!r} ({exc})") from None
 
 
-def run_stored(store: ox.Store, query: StoredQuery, values: dict[str, str] | None = None) -> QueryResult:
-    return run_sparql(store, query.text, bind_parameters(query, values or {}))
+def _integer(raw: str) -> ox.Literal:
+    if not re.fullmatch(r"[-+]?\d{1,18}", raw.strip()):
+        raise ValueError("not a whole number")
+    return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+
+
+def _date(raw: str) -> ox.Literal:
+    return ox.Literal(dt.date.fromisoformat(raw.strip()).isoformat(), datatype=ox.NamedNode(XSD + "date"))
+
+
+def _string(raw: str) -> ox.Literal:
+    raw.encode("utf-8")  # refuses lone surrogates, which no RDF literal can hold
+    if re.search(r"\\[uU]", raw):
+        # Some engines (rdflib) decode \uXXXX anywhere in a query before parsing it (SPARQL 1.1 §19.2),
+        # so such a value would not reach every engine unchanged.
+        raise ValueError("it contains \\u or \\U, which some SPARQL engines read as a code point escape")
+    return ox.Literal(raw)
+
+
+def _key_iri(kind: str):
+    def make(raw: str) -> ox.NamedNode:
+        try:
+            return ox.NamedNode(str(mint(kind, raw)))
+        except InvalidKey as exc:
+            raise ValueError(str(exc)) from None
+    return make
+
+
+_TERM_MAKERS = {"integer": _integer, "date": _date, "string": _string, "iri": ox.NamedNode,
+                **{kind: _key_iri(kind) for kind in KEY_TYPES}}
+
+
+# -- running ----------------------------------------------------------------------------------------
+
+def run_sparql(store: ox.Store, sparql: str, bindings: Mapping[str, Term] | None = None, *,
+               source: str = "query") -> QueryResult:
+    """Run a SELECT query over the union of all graphs, with *bindings* substituted as RDF terms."""
+    refuse_federation(sparql, source)
+    try:
+        solutions = store.query(sparql, use_default_graph_as_union=True,
+                                substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()})
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError(f"{source}: only SELECT queries return tables")
+        return solutions_to_result(solutions)  # evaluates lazily: errors can surface here too
+    except SyntaxError as exc:
+        raise QueryError(f"{source}: malformed SPARQL: {exc}") from None
+    except (RuntimeError, OSError) as exc:
+        hint = " (a parameter variable must be in the SELECT projection)" if "projection" in str(exc) else ""
+        raise QueryError(f"{source}: {exc}{hint}") from None
+
+
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.I)
+
+
+def refuse_federation(sparql: str, source: str = "query") -> None:
+    """Refuse ``SERVICE``: pyoxigraph fetches it over HTTP, so a query could reach any host this machine
+    can (issue 9). Comments, IRIs and strings are blanked first, so only the keyword counts.
+
+    >>> refuse_federation("SELECT * { SERVICE <http://10.0.0.1/> { ?s ?p ?o } }")
+    Traceback (most recent call last):
+    kg.errors.QueryError: query: SERVICE (a federated query) is not allowed: kg queries read only the store
+    """
+    if _SERVICE.search(_OPAQUE.sub(" ", sparql)):
+        raise QueryError(f"{source}: SERVICE (a federated query) is not allowed: kg queries read only the store")
+
+
+def solutions_to_result(solutions: ox.QuerySolutions) -> QueryResult:
+    """Turn pyoxigraph solutions (from a store or parsed from an endpoint's answer) into a :class:`QueryResult`."""
+    columns = [v.value for v in solutions.variables]
+    return QueryResult(columns, [{c: python_value(s[c]) for c in columns} for s in solutions])
+
+
+def python_value(term: Any) -> Any:
+    """The Python value of an RDF term in a result row (see :class:`QueryResult`).
+
+    >>> python_value(ox.Literal("80", datatype=ox.NamedNode(XSD + "positiveInteger")))
+    80
+    >>> python_value(ox.Literal("2015-03-31", datatype=ox.NamedNode(XSD + "date")))
+    '2015-03-31'
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.Literal):
+        datatype = term.datatype.value if term.datatype else ""
+        try:
+            if datatype in _INTEGER_TYPES:
+                return int(term.value)
+            if datatype == XSD + "decimal":
+                return Decimal(term.value)
+            if datatype in _FLOAT_TYPES:
+                return float(term.value)
+        except (ValueError, InvalidOperation):
+            return term.value  # an ill-typed literal keeps its lexical form
+        if datatype == XSD + "boolean":
+            return term.value in ("true", "1")
+        return term.value
+    return str(term)
+
+
+def run_stored(store: ox.Store, query: StoredQuery, values: Mapping[str, Any] | None = None) -> QueryResult:
+    """Run a stored query on the embedded store with checked, typed parameter values."""
+    return run_sparql(store, query.text, bind_parameters(query, values or {}), source=str(query.path))
+
+
+# -- portable binding: a VALUES block ---------------------------------------------------------------
+
+def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
+    """*sparql* with *bindings* as a ``VALUES`` block opening its outermost group pattern.
+
+    The terms are pyoxigraph terms, whose ``str()`` is N-Triples syntax (quotes, backslashes and
+    line breaks escaped; IRIs checked when constructed), which is also valid SPARQL: a value can
+    never end the literal it is written in.
+    """
+    if not bindings:
+        return sparql
+    names = sorted(bindings)
+    for term in bindings.values():
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise TypeError(f"only IRIs and literals can be bound, not {term!r}")
+    block = (f"VALUES ({' '.join('?' + n for n in names)}) "
+             f"{{ ({' '.join(str(bindings[n]) for n in names)}) }}")
+    start = _outermost_group_start(sparql)
+    return f"{sparql[:start + 1]}\n  {block}\n{sparql[start + 1:]}"
+
+
+# Tokens inside which braces and parentheses do not count: comments, IRIs, string literals.
+_OPAQUE = re.compile(r'''\#[^\n]*
+    | <[^<>"{}|^`\\\s]*>
+    | """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+    | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
+''', re.X | re.S)
+
+
+def _outermost_group_start(sparql: str) -> int:
+    """Offset of the ``{`` that opens the WHERE clause of a SELECT/ASK query: the first one outside
+    parentheses (a select expression may hold ``EXISTS { … }``), comments, IRIs and strings."""
+    depth, i = 0, 0
+    while i < len(sparql):
+        char = sparql[i]
+        if char in "#<\"'":
+            match = _OPAQUE.match(sparql, i)
+            if match:
+                i = match.end()
+                continue
+        if char == "\\":
+            i += 2
+            continue
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "{" and depth == 0:
+            return i
+        i += 1
+    raise QueryError("cannot bind parameters: the query has no group pattern { … }")
+
+
+def strip_comments(sparql: str) -> str:
+    r"""*sparql* without its ``#`` comments (those inside IRIs and strings are not comments).
+
+    >>> strip_comments('# loads of\nSELECT ?s { ?s <http://e/#a> "#b" } # end')
+    '\nSELECT ?s { ?s <http://e/#a> "#b" } '
+    """
+    return _OPAQUE.sub(lambda m: "" if m.group(0).startswith("#") else m.group(0), sparql)
+
+
+_PROLOGUE = re.compile(r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*", re.I)
+
+
+def query_form(sparql: str) -> str:
+    r"""The form of a query or update: its first keyword after the prologue, upper-cased.
+
+    >>> query_form('PREFIX ex: <http://e/> # a comment\n select * { }')
+    'SELECT'
+    >>> query_form('PREFIX ex: <http://e/>\nINSERT DATA { ex:a ex:b ex:c }')
+    'INSERT'
+    """
+    text = strip_comments(sparql)
+    match = re.match(r"\w+", text[_PROLOGUE.match(text).end():])
+    return match.group(0).upper() if match else ""

@@ -123,6 +123,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         _fail(path, f"cannot be read as UTF-8 text: {exc}")
     try:
+        _refuse_aliases_and_depth(text, path)
         data = yaml.safe_load(text)
         # safe_load keeps the last of two equal keys without a word; the node tree still has both.
         _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), path)
@@ -131,6 +132,22 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         _fail(path, "must be a YAML mapping at the top level")
     return data
+
+
+def _refuse_aliases_and_depth(text: str, path: Path, max_depth: int = 20) -> None:
+    """Scan the event stream (flat, linear) before anything recursive runs: an alias "billion laughs"
+    makes the key walk below exponential, and PyYAML's loader recurses once per nesting level, so
+    ``[[[[…`` 100,000 deep would end in a RecursionError (issue 9)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            _fail(path, f"line {event.start_mark.line + 1}: aliases (*name) are not allowed; write the value out")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                _fail(path, f"line {event.start_mark.line + 1}: nested deeper than {max_depth} levels")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 def _refuse_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
@@ -412,9 +429,8 @@ class _Builder:
         self.add_concept_texts(node, entry)
         self.add(node, SKOS.altLabel, *map(_pl, entry.texts("alt_pl")), *map(_en, entry.texts("alt_en")))
         acronym = entry.opt_text("acronym")
-        if acronym:
+        if acronym:  # kgo:acronym is for programmes and funds; a concept's code is its notation
             self.add(node, SKOS.notation, Literal(acronym))
-            self.add(node, KGO.acronym, Literal(acronym))
         self.add(node, SKOS.broader, *(namespace[b] for b in broader))
         if not broader:
             self.add(node, SKOS.topConceptOf, scheme_iri)

@@ -87,10 +87,12 @@ def _nt(term) -> str:
 
 def replace_graphs(store: ox.Store, graphs: Mapping[str, Iterable[ox.Quad]], remove: Iterable[str] = ()) -> None:
     """Replace the named graphs in *graphs* (and drop those in *remove*) in one transaction."""
-    operations = [f"DROP SILENT GRAPH <{name}>" for name in [*graphs, *remove]]
+    # Graph names go through NamedNode, which refuses anything that is not an IRI (a name holding
+    # `> } ; DROP ALL` can never close the IRI it is written in); terms print as escaped N-Triples.
+    operations = [f"DROP SILENT GRAPH {ox.NamedNode(name)}" for name in [*graphs, *remove]]
     for name, quads in graphs.items():
         body = "\n".join(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ." for q in quads)
-        operations.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}")
+        operations.append(f"INSERT DATA {{ GRAPH {ox.NamedNode(name)} {{\n{body}\n}} }}")
     try:
         store.update(" ;\n".join(operations))
     except OSError as exc:
@@ -111,34 +113,62 @@ def build_fresh(path: Path, quads: Iterable[ox.Quad]) -> None:
         store.optimize()
     finally:
         del store
-    if path.exists():
-        if not (path / MARKER).exists() and any(path.iterdir()):
-            shutil.rmtree(staging, ignore_errors=True)
-            raise StoreError(f"{path} exists and is not a kg store; refusing to replace it")
-        _check_not_locked(path)
-        path.rename(old)
+    try:
+        if path.exists():
+            if not (path / MARKER).exists() and any(path.iterdir()):
+                raise StoreError(f"{path} exists and is not a kg store; refusing to replace it")
+            # Hold the old store's write lock across the rename: a `kg load` that opened it after a
+            # mere check would write into the directory about to be deleted, losing an
+            # acknowledged load (issue 9). Loads that come later open the new store.
+            lock = _lock(path)
+            path.rename(old)
+            del lock
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     staging.rename(path)
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _check_not_locked(path: Path) -> None:
+def _lock(path: Path) -> ox.Store:
+    """Open *path* for writing, which takes RocksDB's lock; :class:`StoreLocked` if another process has it."""
     try:
-        probe = ox.Store(str(path))
+        return ox.Store(str(path))
     except OSError as exc:
         if _is_lock_error(exc):
             raise StoreLocked(f"store is locked: another kg process is using {path}; wait for it to finish") from None
         raise StoreError(f"cannot open store at {path}: {exc}") from None
-    del probe
 
 
 def recover(path: Path) -> None:
-    """Finish or undo a swap interrupted by a crash (called before opening a store)."""
+    """Finish or undo a swap interrupted by a crash (called before opening a store).
+
+    Only leftovers of *dead* processes are touched: ``.NAME.new-PID`` / ``.NAME.old-PID`` of a
+    build still running in another process are its staging store and its swap, not debris.
+    """
     path = Path(path).resolve()
-    leftovers = sorted(path.parent.glob(f".{path.name}.old-*"))
+    leftovers = [p for p in sorted(path.parent.glob(f".{path.name}.old-*")) if not _pid_alive(p)]
     if not path.exists() and leftovers:
         leftovers[-1].rename(path)  # the crash happened between the two renames
     for stale in [*path.parent.glob(f".{path.name}.old-*"), *path.parent.glob(f".{path.name}.new-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
+        if not _pid_alive(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _pid_alive(leftover: Path) -> bool:
+    """Whether the process named by the ``-PID`` suffix of *leftover* still runs."""
+    pid = leftover.name.rpartition("-")[2]
+    if not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False  # our own leftover from an earlier, failed attempt
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def content_hash(store: ox.Store) -> str:

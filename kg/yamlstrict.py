@@ -32,6 +32,8 @@ from .errors import Location, Problem
 
 MAX_DEPTH = 12
 MAX_SCALAR_LENGTH = 10_000
+# Annotations are 5–20 kB; PyYAML reads ~1 MB/s, so a huge file would stall a load (issue 9).
+MAX_FILE_BYTES = 1_000_000
 
 Path_ = tuple  # a path into the document: keys and list indexes
 
@@ -79,20 +81,45 @@ class _Refused(yaml.MarkedYAMLError):
 
 
 class _NoAliasComposer(Composer):
-    """Composer that refuses anchors, aliases and explicit tags before they are expanded."""
+    """Composer that refuses anchors, aliases and explicit tags before they are expanded.
+
+    It also refuses nesting deeper than :data:`MAX_DEPTH` *while composing*: PyYAML's composer
+    recurses once per level, so ``[[[[…`` 100,000 deep would otherwise end in a RecursionError
+    long before :func:`_convert` could count the levels (issue 9).
+    """
+
+    _path: tuple = ()
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        # index: an int in a sequence, the key node of a mapping value, None for the root or a mapping key
+        if parent is None:
+            path = ()
+        elif isinstance(index, Node):
+            path = self._path + (index.value,)
+        else:  # a sequence item; a mapping key (None) counts as the level of its mapping
+            path = self._path + ((index,) if index is not None else ())
+        saved, self._path = self._path, path
+        try:
+            if len(path) > MAX_DEPTH:
+                self._refuse(f"nested deeper than {MAX_DEPTH} levels; annotations are at most a few levels deep")
+            return self._compose_checked(parent, index)
+        finally:
+            self._path = saved
+
+    def _refuse(self, message: str) -> None:
+        refused = _Refused(None, None, message, self.peek_event().start_mark)
+        refused.field = _dotted(self._path)
+        raise refused
+
+    def _compose_checked(self, parent, index):
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(
-                None, None, "aliases (*name) are not allowed in annotations; write the value out", event.start_mark)
+            self._refuse("aliases (*name) are not allowed in annotations; write the value out")
         if getattr(event, "anchor", None) is not None:
-            raise _Refused(
-                None, None, "anchors (&name) are not allowed in annotations; write the value out", event.start_mark)
+            self._refuse("anchors (&name) are not allowed in annotations; write the value out")
         tag = getattr(event, "tag", None)
         if tag not in (None, "!") and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-            raise _Refused(
-                None, None, f"explicit tags ({tag}) are not allowed in annotations; remove the tag", event.start_mark)
+            self._refuse(f"explicit tags ({tag}) are not allowed in annotations; remove the tag")
         return super().compose_node(parent, index)
 
 
@@ -135,6 +162,10 @@ def read_yaml_file(path: Path, encoding: str = "utf-8") -> YamlDocument:
         raw = path.read_bytes()
     except OSError as exc:
         return YamlDocument(path, None, problems=[Problem(Location(path), f"cannot read file: {exc.strerror}")])
+    if len(raw) > MAX_FILE_BYTES:
+        return YamlDocument(path, None, problems=[Problem(
+            Location(path), f"file is {len(raw)} bytes long (limit {MAX_FILE_BYTES})",
+            hint="an annotation describes one article; split it or shorten the quotes")])
     try:
         text = decode_text(raw, path, encoding)
     except YamlProblem as exc:
@@ -151,6 +182,7 @@ def read_yaml_text(text: str, path: Path | str) -> YamlDocument:
         column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         doc.problems.append(Problem(Location(doc.path, line, column),
                                     f"contains the control character or lone surrogate U+{ord(bad.group()):04X}",
+                                    field=_field_at(text, (line, column), path),
                                     hint="remove it; copy text from the article as plain text"))
         return doc
     loader = None
@@ -159,7 +191,8 @@ def read_yaml_text(text: str, path: Path | str) -> YamlDocument:
         root = loader.get_single_node()
     except _Refused as exc:
         mark = exc.problem_mark
-        doc.problems.append(Problem(Location(doc.path, mark.line + 1, mark.column + 1), exc.problem))
+        doc.problems.append(Problem(Location(doc.path, mark.line + 1, mark.column + 1), exc.problem,
+                                    field=getattr(exc, "field", None) or None))
         return doc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -178,6 +211,14 @@ def read_yaml_text(text: str, path: Path | str) -> YamlDocument:
         return doc
     doc.data = _convert(root, (), doc, 0)
     return doc
+
+
+def _field_at(text: str, position: tuple[int, int], path: Path | str) -> str | None:
+    """The field whose value starts last before *position*: read a copy with the forbidden characters
+    replaced (one for one, so positions stay), so a refused character is reported with its field."""
+    copy = read_yaml_text(_FORBIDDEN_CHARS.sub("\ufffd", text), path)
+    before = [(pos, len(p), p) for p, pos in copy.positions.items() if pos <= position and p]
+    return _dotted(max(before, key=lambda b: b[:2])[2]) if before else None
 
 
 def _convert(node: Node, path: Path_, doc: YamlDocument, depth: int) -> Any:

@@ -1,0 +1,139 @@
+"""Time and memory budgets for work that input can make arbitrarily expensive.
+
+An ad-hoc SPARQL query (a cartesian product, a property path over a cycle), OWL RL inference
+(quadratic or worse on ``owl:sameAs`` chains) and SHACL validation cannot be interrupted from
+Python: pyoxigraph, owlrl and pySHACL give no deadline and no memory cap. So kg runs such work
+in a forked child process with ``RLIMIT_AS`` set, waits at most the time budget, and kills
+the child when it runs out. The parent stays responsive and nothing is half-written: the
+limited work only computes (a store is written by the parent, after the work returned).
+
+Budgets are settings (:data:`kg.config.SETTINGS`): ``KG_QUERY_TIMEOUT``,
+``KG_INFERENCE_TIMEOUT``, ``KG_VALIDATION_TIMEOUT`` (seconds) and ``KG_MEMORY_LIMIT_MB``
+(address space the child may add to what it inherits; ``0`` switches a limit off). Exceeding one raises
+:class:`~kg.errors.BudgetExceeded` (exit code 7).
+
+The child is *forked*, so arguments are not pickled (only the result is). A function run here
+must not use an on-disk store handle inherited from the parent (RocksDB's threads do not survive
+a fork): it opens its own, as :func:`kg.api` does for queries, or works on in-memory data.
+
+>>> run_limited(Budget("demo", seconds=5, memory_mb=0), sum, [1, 2, 3])
+6
+"""
+from __future__ import annotations
+
+import faulthandler
+import multiprocessing
+import os
+import resource
+import signal
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from .errors import BudgetExceeded
+
+#: kind of work -> (setting holding its time budget, default seconds)
+TIME_SETTINGS = {"query": "query_timeout", "inference": "inference_timeout", "validation": "validation_timeout"}
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long (seconds) and how much address space (MB) one piece of work may use; 0 = unlimited."""
+
+    what: str
+    seconds: float
+    memory_mb: int
+
+    @classmethod
+    def of(cls, kind: str) -> "Budget":
+        """The configured budget of *kind* (``query``, ``inference`` or ``validation``)."""
+        return cls(kind, _setting(TIME_SETTINGS[kind], float), _setting("memory_limit_mb", int))
+
+
+def _setting(name: str, convert: Callable[[str], Any]) -> Any:
+    from .config import SETTINGS
+    from .errors import UsageError
+    env, default, _ = SETTINGS[name]
+    raw = os.environ.get(env) or default
+    try:
+        value = convert(raw)
+    except ValueError:
+        raise UsageError(f"{env}={raw!r} is not a number") from None
+    if value < 0:
+        raise UsageError(f"{env} must not be negative, got {raw}")
+    return value
+
+
+def run_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)`` in a child process within *budget*; its result or its exception.
+
+    Exceptions raised by *fn* are re-raised here (as far as they pickle); a child that runs out
+    of time is killed, one that runs out of memory dies, and both raise :class:`BudgetExceeded`.
+    """
+    if not budget.seconds and not budget.memory_mb:
+        return fn(*args, **kwargs)
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(sender, budget.memory_mb, fn, args, kwargs), daemon=True,
+                            name=f"kg {budget.what}")
+    child.start()
+    sender.close()
+    try:
+        if not receiver.poll(budget.seconds or None):
+            raise BudgetExceeded(f"the {budget.what} took longer than its budget of {budget.seconds:g} s "
+                                 f"({_env('time', budget)}); it was stopped and nothing was changed")
+        try:
+            status, value = receiver.recv()
+        except (EOFError, OSError):  # died without answering: out of memory (Rust aborts) or killed
+            child.join(5)
+            raise BudgetExceeded(_died(budget, child.exitcode)) from None
+    finally:
+        if child.is_alive():
+            os.kill(child.pid, signal.SIGKILL)
+        child.join()
+        receiver.close()
+    if status == "ok":
+        return value
+    if isinstance(value, MemoryError):
+        raise BudgetExceeded(f"the {budget.what} ran out of its memory budget of {budget.memory_mb} MB "
+                             f"({_env('memory', budget)}); it was stopped and nothing was changed")
+    raise value
+
+
+def _child(sender, memory_mb: int, fn, args, kwargs) -> None:
+    faulthandler.disable()  # a child stopped by its budget is reported by the parent, not with a C traceback
+    if memory_mb:
+        # On top of what the child inherits: a fork starts as large as its parent.
+        limit = _address_space() + memory_mb * 1024 * 1024
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    try:
+        outcome = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent
+        outcome = ("error", exc)
+    try:
+        sender.send(outcome)
+    except Exception as exc:  # noqa: BLE001 - an exception or result that does not pickle
+        from .errors import KgError
+        sender.send(("error", KgError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+
+
+def _address_space() -> int:
+    """Bytes of address space this process uses now (Linux; 0 where /proc is missing)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
+def _died(budget: Budget, exitcode: int | None) -> str:
+    how = f"signal {-exitcode}" if exitcode and exitcode < 0 else f"exit code {exitcode}"
+    memory = (f"ran out of its memory budget of {budget.memory_mb} MB ({_env('memory', budget)})"
+              if budget.memory_mb else "crashed")
+    return f"the {budget.what} {memory} and was stopped ({how}); nothing was changed"
+
+
+def _env(which: str, budget: Budget) -> str:
+    from .config import SETTINGS
+    name = "memory_limit_mb" if which == "memory" else TIME_SETTINGS.get(budget.what, "query_timeout")
+    return SETTINGS[name][0]

@@ -1,0 +1,417 @@
+"""Stage 4: the SHACL gate between built article graphs and the store.
+
+:func:`validate_articles` checks new article graphs against the shapes in ``shapes/*.ttl`` with
+pySHACL and returns a :class:`ValidationReport`; it never raises for data that does not conform
+(the pipeline decides what a violation means). A shapes file that does not parse, or is not
+valid SHACL, raises :class:`~kg.errors.ShapesError` instead: broken rules are a different
+failure from broken data.
+
+Validation is incremental. The data graph is a small in-memory Oxigraph dataset holding
+
+* the new articles' graphs, each in its own named graph (the event-vs-publication rule compares
+  an event with the article whose graph states it);
+* the ontology and the reference data (so ``sh:class`` sees ``rdfs:subClassOf`` and the concept
+  schemes, without running inference, which is a separate stage);
+* from the store, when one is given: the types of the nodes the new graphs describe, and the
+  descriptions (types, names, location, publication data) of the nodes they mention but do
+  not describe, fetched with one SPARQL query; the graphs being replaced are left out.
+
+Only results about the nodes the new graphs describe are kept. The data graph holds the new
+articles, the static graphs and a bounded context, so the cost grows with the size of the new
+articles, not with the size of the store (measured in ``benchmarks/validate_incremental.py``).
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SH
+
+from .build import ArticleGraph, graph_iri_for
+from .errors import ShapesError
+from .iri import mint
+from .limits import Budget, run_limited
+from .namespaces import CV, KGO, PREFIXES, SCHEMA, VOCAB
+from .store import graph_quads
+
+if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
+    from .pipeline import Inputs
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+#: What the store contributes about a node the new articles mention but do not describe.
+CONTEXT_PREDICATES = (RDF.type, SCHEMA.name, RDFS.label, KGO.institutionType, KGO.inVoivodeship, KGO.inCity,
+                      DCTERMS.issued, KGO.issuedNotBefore, KGO.isAnnouncement, DCTERMS.publisher)
+#: What the store contributes about other articles' participations in a new event.
+PARTICIPATION_PREDICATES = (RDF.type, KGO.inEvent, CV.role, CV.hasParticipant)
+
+
+# --- the report --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result, traced back to the annotation that produced the offending node."""
+
+    severity: str                  # Violation, Warning or Info
+    file: str | None               # the annotation file (or the reference data directory)
+    line: int | None               # line of the annotation item that produced the focus node
+    focus_node: str
+    result_path: str | None
+    shape: str
+    message_pl: str
+    message_en: str
+    value: str | None = None
+    constraint: str | None = None  # the SHACL constraint component
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line is not None else str(self.file or "<data>")
+        path = f" {compact(self.result_path)}" if self.result_path else ""
+        return (f"{where}: {self.severity}: {compact(self.focus_node)}{path}: {compact_text(self.message_en)} "
+                f"(shape {compact(self.shape)})\n    pl: {compact_text(self.message_pl)}")
+
+
+@dataclass
+class ValidationReport:
+    """What the SHACL gate found: ``conforms`` is false when there is at least one violation."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+    graph: Graph = field(default_factory=Graph, repr=False)  # the SHACL validation report graph
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        """Results that do not block a load (sh:Warning and sh:Info)."""
+        return [r for r in self.results if r.severity != "Violation"]
+
+    def __str__(self) -> str:
+        lines = [str(r) for r in self.results]
+        lines.append(f"{'conforms' if self.conforms else 'does not conform'}: "
+                     f"{len(self.violations)} violation(s), {len(self.warnings)} warning(s)")
+        return "\n".join(lines)
+
+    def to_turtle(self) -> str:
+        """The SHACL validation report (``sh:ValidationReport``) in Turtle."""
+        return self.graph.serialize(format="turtle")
+
+    def to_json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "violations": len(self.violations),
+                           "warnings": len(self.warnings), "results": [asdict(r) for r in self.results]},
+                          ensure_ascii=False, indent=2)
+
+
+# --- shapes ------------------------------------------------------------------------------------
+
+_SHAPES_CACHE: dict[tuple, Graph] = {}
+
+
+def load_shapes(shapes_dir: Path) -> Graph:
+    """Parse and check every ``*.ttl`` file in *shapes_dir* (cached until a file changes)."""
+    files = sorted(Path(shapes_dir).glob("*.ttl"))
+    if not files:
+        raise ShapesError(f"no shapes found: {shapes_dir} has no .ttl files")
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if key not in _SHAPES_CACHE:
+        graph = Graph()
+        for path in files:
+            try:
+                graph.parse(path, format="turtle")
+            except Exception as exc:  # rdflib raises many kinds; all mean "this file is broken"
+                raise ShapesError(f"{path}: cannot parse the shapes: {exc}") from None
+        check_shapes(graph, where=", ".join(str(p) for p in files))
+        _SHAPES_CACHE.clear()
+        _SHAPES_CACHE[key] = graph
+    return _SHAPES_CACHE[key]
+
+
+def check_shapes(graph: Graph, where: str = "shapes") -> None:
+    """Refuse shapes pySHACL cannot load: bad parameters (``sh:minCount "x"``), property shapes
+    without ``sh:path``, bad regular expressions and SPARQL that does not parse.
+
+    pySHACL builds constraints lazily, only for shapes that have focus nodes; this builds them all
+    up front, so a broken rule is reported even when no data triggers it. (The full SHACL-SHACL
+    meta-validation takes most of a second, so the test suite runs it instead.)
+    """
+    from pyshacl.constraints import CONSTRAINT_PARAMETERS_MAP
+    from pyshacl.errors import ReportableRuntimeError
+    from pyshacl.shapes_graph import ShapesGraph
+
+    try:
+        shapes_graph = ShapesGraph(graph)
+        for shape in shapes_graph.shapes:
+            shape.set_advanced(True)
+            for parameter, _ in shapes_graph.predicate_objects(shape.node):
+                if parameter in CONSTRAINT_PARAMETERS_MAP:
+                    CONSTRAINT_PARAMETERS_MAP[parameter](shape)
+    except (ReportableRuntimeError, re.error) as exc:
+        raise ShapesError(f"{where}: not valid SHACL: {exc}") from None
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in _declared_prefixes(graph).items())
+    for select in graph.objects(None, SH.select):
+        try:
+            ox.Store().query(prefixes + str(select))
+        except SyntaxError as exc:
+            raise ShapesError(f"{where}: a SPARQL constraint does not parse: {exc}") from None
+
+
+def _declared_prefixes(graph: Graph) -> dict[str, str]:
+    return {str(p): str(ns) for decl in graph.objects(None, SH.declare)
+            for p in graph.objects(decl, SH.prefix) for ns in graph.objects(decl, SH.namespace)}
+
+
+# --- the data graph ----------------------------------------------------------------------------
+
+def _fast_data_graph(store: ox.Store):
+    """pySHACL's Oxigraph-backed data graph, without the full COUNT(*) it runs for every result.
+
+    pySHACL tests ``datagraph or shapes_graph`` while describing each result, and the truth value
+    of its Oxigraph graph is its length, a query over the whole dataset. A data graph is never
+    empty here.
+    """
+    from pyshacl.graph_abstraction import OxigraphDataGraph
+
+    class _DataGraph(OxigraphDataGraph):
+        def __bool__(self) -> bool:
+            return True
+
+    return _DataGraph(store)
+
+
+_STATIC_CACHE: dict[int, tuple[Any, list[ox.Quad], frozenset[URIRef]]] = {}
+
+
+def _static_context(inputs: "Inputs") -> tuple[list[ox.Quad], frozenset[URIRef]]:
+    """Quads of the ontology and reference graphs, and their subjects (computed once per Inputs)."""
+    key = id(inputs)
+    cached = _STATIC_CACHE.get(key)
+    if cached is None or cached[0] is not inputs:
+        quads: list[ox.Quad] = []
+        subjects: set[URIRef] = set()
+        for name, graph in inputs.static_graphs().items():
+            quads += graph_quads(graph, name)
+            subjects.update(s for s in graph.subjects() if isinstance(s, URIRef))
+        _STATIC_CACHE.clear()
+        cached = _STATIC_CACHE[key] = (inputs, quads, frozenset(subjects))
+    return cached[1], cached[2]
+
+
+def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs") -> list[ox.Quad]:
+    """What other articles in the store say about the nodes the new articles refer to.
+
+    For every entity the new graphs describe or mention (not the PROV nodes every article graph
+    shares, not reference data): its :data:`CONTEXT_PREDICATES` triples; for every new event: the
+    participations other articles state in it. Only article graphs are read, not the graphs being
+    replaced and not the inferred graph (it may hold entailments of a replaced article); identical
+    triples from several articles come once.
+
+    Index lookups (``quads_for_pattern``), not SPARQL: the same retrieval as one query with
+    ``VALUES`` took 3 s instead of 40 ms on a store of 1,000 articles, because Oxigraph does not
+    drive index lookups from a ``VALUES`` block (docs/validation.md).
+    """
+    described = {s for a in articles for s, t in a.graph.subject_objects(RDF.type)
+                 if isinstance(s, URIRef) and str(t).startswith(str(KGO))}
+    _, static_subjects = _static_context(inputs)
+    mentioned = {o for a in articles for o in a.graph.objects() if isinstance(o, URIRef)}
+    nodes = described | (mentioned - described_nodes(articles) - static_subjects)
+    events = {s for a in articles for s in a.graph.subjects(SCHEMA.startDate) if isinstance(s, URIRef)}
+    article_graphs = str(graph_iri_for("x", inputs.base))[:-1]
+    replaced = {str(a.graph_iri) for a in articles}
+
+    def other_article(graph) -> bool:
+        return isinstance(graph, ox.NamedNode) and graph.value.startswith(article_graphs) \
+            and graph.value not in replaced
+
+    def triples(subject: ox.NamedNode, predicates, graph=None):
+        for predicate in predicates:
+            for quad in store.quads_for_pattern(subject, predicate, None, graph):
+                if other_article(quad.graph_name):
+                    yield quad.subject, quad.predicate, quad.object
+
+    found = set()
+    for node in nodes:
+        found.update(triples(ox.NamedNode(str(node)), _ox(CONTEXT_PREDICATES)))
+    for event in events:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(KGO.inEvent)), ox.NamedNode(str(event)), None):
+            if other_article(quad.graph_name) and isinstance(quad.subject, ox.NamedNode):
+                found.update(triples(quad.subject, _ox(PARTICIPATION_PREDICATES), quad.graph_name))
+    context_graph = ox.NamedNode(str(mint("graph", "validation-context", base=inputs.base)))
+    return [ox.Quad(s, p, o, context_graph) for s, p, o in sorted(found, key=str)]
+
+
+def _ox(terms) -> list[ox.NamedNode]:
+    return [ox.NamedNode(str(t)) for t in terms]
+
+
+# --- running pySHACL ---------------------------------------------------------------------------
+
+def validate_articles(articles: list[ArticleGraph], inputs: "Inputs", *,
+                      store: ox.Store | None = None) -> ValidationReport:
+    """Validate the graphs of *articles* against the project's shapes.
+
+    Without a *store* (a full build, or ``kg validate`` with no store) every result counts, the
+    reference data's included. With a *store*, the articles are validated with the context the
+    store holds about their nodes, and only results about the nodes they describe are kept.
+    """
+    shapes = load_shapes(inputs.project.shapes_dir)
+    data = ox.Store()
+    static_quads, _ = _static_context(inputs)
+    data.bulk_extend(static_quads)
+    for article in articles:
+        data.bulk_extend(graph_quads(article.graph, str(article.graph_iri)))
+    if store is not None:
+        data.bulk_extend(store_context(store, articles, inputs))
+    # Within the validation budget (kg.limits): `data` is in memory, so the forked child may use it.
+    report_graph = run_limited(Budget.of("validation"), _run_pyshacl, data, shapes)
+    if store is not None:
+        # Results about the context itself (partial descriptions of other articles' nodes) are not
+        # this load's business. (pySHACL's focus_nodes option cannot do this: it also filters the
+        # value nodes of nested sh:node / sh:or shapes, so those would silently pass.)
+        _keep_results_about(report_graph, described_nodes(articles))
+    return ValidationReport(_results(report_graph, shapes, articles, inputs), report_graph)
+
+
+def _keep_results_about(report: Graph, nodes: set[URIRef]) -> None:
+    """Drop the results whose focus node is not in *nodes* from the report graph."""
+    dropped = [r for r in report.objects(None, SH.result) if report.value(r, SH.focusNode) not in nodes]
+    for result in dropped:
+        report.remove((None, SH.result, result))
+        report.remove((result, None, None))
+    conforms = not any(report.value(r, SH.resultSeverity) == SH.Violation for r in report.objects(None, SH.result))
+    for validation_report in list(report.subjects(RDF.type, SH.ValidationReport)):
+        report.set((validation_report, SH.conforms, Literal(conforms)))
+
+
+def _run_pyshacl(data: ox.Store, shapes: Graph) -> Graph:
+    from pyshacl import validate
+    from pyshacl.errors import ReportableRuntimeError
+
+    try:
+        # inference='none': inference is a stage of its own; advanced: SPARQL-based constraints;
+        # inplace: the data graph is ours and thrown away, so pySHACL need not copy it;
+        # allow_warnings: sh:conforms in the report graph means "no violation", as in ours.
+        _, report_graph, _ = validate(_fast_data_graph(data), shacl_graph=shapes, inference="none", advanced=True,
+                                      inplace=True, allow_warnings=True)
+    except (ReportableRuntimeError, SyntaxError, re.error) as exc:
+        raise ShapesError(f"the shapes cannot be evaluated: {exc}") from None
+    if not isinstance(report_graph, Graph):  # pySHACL returns a ValidationFailure instead of raising it
+        raise ShapesError(f"the shapes cannot be evaluated: {report_graph}")
+    return report_graph
+
+
+def _results(report: Graph, shapes: Graph, articles: list[ArticleGraph], inputs: "Inputs") -> list[ValidationResult]:
+    origins: dict[URIRef, tuple[str, int]] = {}
+    for article in articles:
+        path = article.annotation.path  # as the user gave it, like annotation errors; else project-relative
+        label = str(path) if not path.is_absolute() else inputs.project.relative(path)
+        for node, line in article.node_lines.items():
+            origins.setdefault(node, (label, line))
+    results = []
+    for node in report.objects(None, SH.result):
+        focus = report.value(node, SH.focusNode)
+        shape = report.value(node, SH.sourceShape)
+        file, line = origins.get(focus, (inputs.project.relative(inputs.project.reference_dir), None))
+        messages = _messages(report, node, shapes)
+        results.append(ValidationResult(
+            severity=SEVERITIES.get(report.value(node, SH.resultSeverity), "Violation"),
+            file=file, line=line, focus_node=str(focus),
+            result_path=_term(report.value(node, SH.resultPath)), shape=_shape_name(shapes, shape),
+            message_pl=messages.get("pl", ""), message_en=messages.get("en", ""),
+            value=_term(report.value(node, SH.value)),
+            constraint=compact(str(report.value(node, SH.sourceConstraintComponent)))))
+    results.sort(key=lambda r: (r.file or "", r.line or 0, r.severity, r.shape, r.focus_node, r.value or ""))
+    return results
+
+
+def _term(term: Any) -> str | None:
+    if term is None or isinstance(term, BNode):
+        return None
+    return str(term)
+
+
+def _shape_name(shapes: Graph, shape: Any) -> str:
+    """IRI of the shape; for an anonymous one, the named shape it belongs to."""
+    while isinstance(shape, BNode):
+        parent = next(shapes.subjects(None, shape), None)
+        if parent is None:
+            return "_:anonymous"
+        shape = parent
+    return str(shape)
+
+
+def _messages(report: Graph, result: Any, shapes: Graph) -> dict[str, str]:
+    """Result messages by language.
+
+    pySHACL keeps the language tag of a fixed message but drops it when it fills in the variables
+    of a SPARQL constraint's message, so an untagged message is matched to its template.
+    """
+    templates = [m for source in (report.value(result, SH.sourceConstraint), report.value(result, SH.sourceShape))
+                 if source is not None for m in shapes.objects(source, SH.message)]
+    found: dict[str, str] = {}
+    for message in report.objects(result, SH.resultMessage):
+        lang = getattr(message, "language", None) or next(
+            (t.language for t in templates if isinstance(t, Literal) and t.language and _matches(t, str(message))), None)
+        found.setdefault(lang or "en", str(message))
+    return found
+
+
+def _matches(template: Literal, message: str) -> bool:
+    parts = re.split(r"\{[?$]\w+\}", str(template))
+    return re.fullmatch(".*?".join(map(re.escape, parts)), message, flags=re.DOTALL) is not None
+
+
+# --- display -----------------------------------------------------------------------------------
+
+def compact(iri: str | None) -> str:
+    """Instance IRIs relative to the base, vocabulary IRIs as CURIEs (for messages).
+
+    >>> compact("https://w3id.org/kg-pl-inclusion/id/person/jan-nowak")
+    'person/jan-nowak'
+    >>> compact("https://w3id.org/kg-pl-inclusion/shapes#PersonNameShape")
+    'kgsh:PersonNameShape'
+    """
+    if not iri:
+        return ""
+    from .iri import base_iri
+    base = base_iri()
+    if iri.startswith(base):
+        return iri[len(base):]
+    for prefix, namespace in (*PREFIXES.items(), ("kgsh", VOCAB + "shapes#")):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+_IRI = re.compile(r"https?://[^\s<>\"'(),]+")
+
+
+def compact_text(text: str) -> str:
+    """Shorten the IRIs a message quotes (values of SPARQL constraints).
+
+    >>> compact_text("https://w3id.org/kg-pl-inclusion/id/place/lublin lies in https://w3id.org/kg-pl-inclusion/ontology#City.")
+    'place/lublin lies in kgo:City.'
+    """
+    return _IRI.sub(lambda m: compact(m.group()), text)
+
+
+def format_report(report: ValidationReport, fmt: str = "text") -> str:
+    """The report as ``text``, ``turtle`` (the SHACL report graph) or ``json``."""
+    if fmt == "turtle":
+        return report.to_turtle()
+    if fmt == "json":
+        return report.to_json()
+    return str(report)
+
+
+def described_nodes(articles: Iterable[ArticleGraph]) -> set[URIRef]:
+    """Nodes the article graphs state something about (the focus nodes of incremental validation)."""
+    return {s for a in articles for s in a.graph.subjects() if isinstance(s, URIRef)}

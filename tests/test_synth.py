@@ -1,0 +1,67 @@
+"""The synthetic corpus (benchmarks/synth.py): valid annotations, deterministic, statistically plausible."""
+from __future__ import annotations
+
+import collections
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import pipeline
+from kg.annotations import read_annotation
+from kg.config import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import synth  # noqa: E402
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> list[Path]:
+    return synth.generate(N, tmp_path_factory.mktemp("synth"), seed=7)
+
+
+def test_every_file_passes_the_annotation_checks_and_the_shapes(corpus, project):
+    inputs = pipeline.Inputs.read(project)
+    for path in corpus:
+        annotation, problems = read_annotation(path, inputs.reference)
+        assert annotation is not None and not problems, "\n".join(map(str, problems))
+        assert path.stem == annotation.key
+    report = pipeline.shacl_report(pipeline.prepare_articles(corpus, inputs), inputs)
+    assert report.conforms, str(report)
+
+
+def test_same_seed_same_bytes_and_a_larger_corpus_starts_with_the_smaller(corpus, tmp_path):
+    larger = synth.generate(N + 5, tmp_path, seed=7)
+    assert [p.name for p in larger[:N]] == [p.name for p in corpus]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(corpus, larger))
+    other = synth.generate(3, tmp_path / "other", seed=8)
+    assert other[0].read_bytes() != corpus[0].read_bytes()
+
+
+def test_the_country_has_every_voivodeship_and_the_institution_mix():
+    country = synth.Country(synth.random.Random("kg-synth-country-0"))
+    types = collections.Counter(org.type for org in country.orgs.values())
+    assert len(country.by_voivodeship) == 16
+    assert types["rops"] == types["wup"] == types["urzad-marszalkowski"] == 16
+    assert 330 <= types["pcpr"] <= 440 and 0.8 < types["pup"] / types["pcpr"] < 1.1
+    assert 2000 <= types["gops"] + types["mgops"] + types["mops"] + types["mopr"] <= 3200
+    assert types["ministerstwo"] >= 3 and types["uczelnia"] == 16
+    assert any(set("ąćęłńóśźż") & set(p.name.lower()) for p in country.places.values())
+    movers = [p for p in country.people.values() if len({s[2] for s in p.stints}) > 1]
+    assert len(movers) > 0.1 * len(country.people)  # people change posts over time
+
+
+def test_people_speak_in_several_voivodeships():
+    regions = collections.defaultdict(set)
+    for _, data in synth.iter_articles(400, seed=0):
+        events = {e["key"]: e for e in data["events"]}
+        for item in data.get("participations", []):
+            event = events[item["event"]]
+            region = event.get("voivodeship") or events[event["part_of"]]["voivodeship"]
+            if "person" in item and item["role"] != "participant":
+                regions[item["person"]].add(region)
+    assert sum(1 for r in regions.values() if len(r) >= 2) >= 10
