@@ -46,7 +46,7 @@ sys.path.insert(0, str(HERE))
 SEED = 0
 EPOCH = "1700000000"
 QUERY_RUNS, QUERY_SECONDS = 20, 20.0  # repetitions per stored query, and the time they may take together
-QUERY_CAP, EXPORT_CAP = 60.0, 600.0  # the baseline: seconds one stored query / one export may take
+QUERY_CAP, EXPORT_CAP = 30.0, 600.0  # the baseline: seconds one stored query / one export may take
 
 
 # -- the corpus and one project per size -------------------------------------------------------------

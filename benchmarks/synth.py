@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import random
 import re
@@ -312,8 +313,8 @@ class Country:
         self.county_seats.add(seat.key)
         return county, seat
 
-    def venue(self, town: Place) -> Place | None:
-        """One of a town's venues (chosen by the article's random stream, created on first use);
+    def venue(self, town: Place, rng: random.Random) -> Place | None:
+        """One of a town's venues (chosen by the article's random stream *rng*, created on first use);
         villages (gminas declared as municipalities) have none."""
         if town.kind != "city":
             return None
@@ -325,7 +326,7 @@ class Country:
         if town.reference:
             kinds += [(f"Centrum Konferencyjne „Żurawia” w {town.loc}", "ul. Żurawia 8"),
                       (f"Hotel Mercure {town.name}", "ul. Łąkowa 3")]
-        name, address = self.rng.choice(kinds)
+        name, address = rng.choice(kinds)
         key = slugify(name)
         if key not in self.places:
             self.places[key] = Place(key, name, town.loc, "venue", town.voivodeship, town.county, town.key, address)
@@ -628,7 +629,7 @@ class ArticleWriter:
                                  "start": day.isoformat()}
         if event_type in ("conference", "training", "forum") and rng.random() < 0.2:
             event["end"] = (day + dt.timedelta(days=1)).isoformat()
-        venue = c.venue(town) if rng.random() < 0.6 else None
+        venue = c.venue(town, rng) if rng.random() < 0.6 else None
         if venue:
             event["venue"] = doc.place(venue.key)
         event["city"] = doc.place(town.key)
@@ -929,10 +930,15 @@ def _reference_labels() -> dict[str, Any]:
     return {"topics": {t["key"]: t["label_pl"] for t in topics}}
 
 
+@functools.lru_cache(maxsize=2)
+def country(seed: int = 0) -> Country:
+    """The synthetic country of *seed* (articles only read it, so it is built once per seed)."""
+    return Country(random.Random(f"kg-synth-country-{seed}"))
+
+
 def iter_articles(articles: int, seed: int = 0) -> Iterator[tuple[str, dict]]:
     """(key, annotation data) of articles 0 … articles-1; the first N are the same for any larger count."""
-    country = Country(random.Random(f"kg-synth-country-{seed}"))
-    writer = ArticleWriter(country, random.Random(f"kg-synth-articles-{seed}"), _reference_labels())
+    writer = ArticleWriter(country(seed), random.Random(f"kg-synth-articles-{seed}"), _reference_labels())
     for index in range(articles):
         yield writer.article(index)
 

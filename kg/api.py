@@ -110,6 +110,9 @@ class KnowledgeGraph:
              endpoint: str | RemoteEndpoint | None) -> QueryResult:
         values = {k: str(v) for k, v in (params or {}).items()}
         if endpoint is not None:
+            if not with_inferred:
+                raise UsageError("--asserted-only applies to the embedded store; a remote endpoint answers from "
+                                 "the graphs it holds")
             remote = endpoint if isinstance(endpoint, RemoteEndpoint) else RemoteEndpoint(endpoint)
             return remote.run_stored(query, values)
         return self._limited(run_stored, query, values, with_inferred=with_inferred)

@@ -139,8 +139,9 @@ def inconsistency_error(store: ox.Store, clashes: list[Clash], *, base: str | No
         for triple in clash.triples:
             explanation = explain(store, triple, base=base)
             sources = ", ".join(_short_graph(g) for g in explanation.source_graphs()) or "?"
-            lines.append(f"  - {_short_triple(triple)} (from {sources})")
-            lines += ["      " + line for line in explanation.text().splitlines()[1:]]
+            lines.append(f"  - {_short_triple(triple)} ({'asserted in' if explanation.asserted else 'from'} {sources})")
+            if not explanation.asserted:
+                lines += ["      " + line for line in explanation.text().splitlines()[1:]]
         parts.append("\n".join(lines))
     return OntologyError("the ontology and the data are inconsistent (OWL 2 RL):\n" + "\n".join(parts))
 

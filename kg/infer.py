@@ -142,7 +142,7 @@ RULES: tuple[Rule, ...] = (
 CLASH_RULES: tuple[Rule, ...] = (
     _rule("cax-dw", "disjoint classes", "{c1} owl:disjointWith {c2}",
           None, ("?c1", "owl:disjointWith", "?c2"), ("?x", "rdf:type", "?c1"), ("?x", "rdf:type", "?c2")),
-    _rule("cax-adc", "pairwise disjoint classes", "owl:AllDisjointClasses {d} with members {c1} and {c2}",
+    _rule("cax-adc", "pairwise disjoint classes", "owl:AllDisjointClasses with members {c1} and {c2}",
           None, ("?d", "rdf:type", "owl:AllDisjointClasses"), ("?d", "owl:members", "?l"),
           ("?l", "rdf:rest*/rdf:first", "?c1"), ("?l", "rdf:rest*/rdf:first", "?c2"),
           ("?x", "rdf:type", "?c1"), ("?x", "rdf:type", "?c2"), filters=["STR(?c1) < STR(?c2)"], tbox=4),
@@ -381,12 +381,14 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
 
 def find_clashes(store: ox.Store, *, limit: int = 20, **query_options) -> list[Clash]:
     """The violations of :data:`CLASH_RULES` in *store* (at most *limit* per rule)."""
-    clashes = []
+    clashes, seen = [], set()
     for rule in CLASH_RULES:
         for row in _select(store, f"SELECT * WHERE {rule.where()} LIMIT {limit}", **query_options):
             bindings = {v: row[v] for v in rule.variables() if row[v] is not None}
             triples = tuple(t for t in instantiate(rule.body[rule.tbox:], bindings))
-            clashes.append(Clash(rule, bindings, triples))
+            if frozenset(triples) not in seen:  # one report per clash, even if two axioms forbid it
+                seen.add(frozenset(triples))
+                clashes.append(Clash(rule, bindings, triples))
     return clashes
 
 

@@ -94,15 +94,22 @@ class Corpus:
             articles = pipeline.prepare_articles(project.article_files(), self.inputs)
         finally:
             del os.environ["SOURCE_DATE_EPOCH"]
-        return {(a.annotation.key, version): frozenset(map(str, kgstore.graph_quads(a.graph, str(a.graph_iri))))
+        return {(a.annotation.key, version): stored(kgstore.graph_quads(a.graph, str(a.graph_iri)))
                 for a in articles}
 
     def graph_iri(self, key: str) -> str:
         return f"<{self.inputs.base}graph/article/{key}>"
 
     def static(self) -> dict[str, frozenset[str]]:
-        return {f"<{name}>": frozenset(map(str, kgstore.graph_quads(graph, name)))
-                for name, graph in self.inputs.static_graphs().items()}
+        return {f"<{name}>": stored(kgstore.graph_quads(graph, name)) for name, graph in self.inputs.static_graphs().items()}
+
+
+def stored(quads) -> frozenset[str]:
+    """The quads as the store gives them back: Oxigraph stores some literals by value, so it returns
+    canonical forms ("…+00:00" as "…Z"; xsd:positiveInteger as xsd:integer, see docs/reliability.md)."""
+    memory = ox.Store()
+    memory.extend(quads)
+    return frozenset(map(str, memory))
 
 
 @pytest.fixture(scope="module")

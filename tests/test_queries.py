@@ -20,8 +20,8 @@ from kg import cli
 from kg.api import KnowledgeGraph
 from kg.config import Project
 from kg.errors import QueryError, UsageError
-from kg.queries import (QueryResult, StoredQuery, bind_parameters, load_catalogue, parse_stored_query,
-                        parse_stored_query_text, python_value, run_sparql, run_stored, with_values)
+from kg.queries import (QueryResult, StoredQuery, bind_parameters, catalogue_markdown, load_catalogue,
+                        parse_stored_query, python_value, run_sparql, run_stored, with_values)
 from kg.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,19 @@ def test_voivodeship_parameters_allow_exactly_the_sixteen_keys(name):
     for param in CATALOGUE[name].parameters:
         if param.type == "voivodeship":
             assert sorted(param.allowed or []) == VOIVODESHIP_KEYS
+
+
+DOCS = ROOT / "docs" / "queries.md"
+MARKERS = ("<!-- catalogue:start -->\n", "<!-- catalogue:end -->")
+
+
+def documented_catalogue(text: str) -> str:
+    return text.split(MARKERS[0], 1)[1].split(MARKERS[1], 1)[0]
+
+
+def test_the_catalogue_in_the_docs_is_up_to_date():
+    assert documented_catalogue(DOCS.read_text(encoding="utf-8")) == catalogue_markdown(CATALOGUE), \
+        "docs/queries.md is out of date: run python tests/test_queries.py --write-docs"
 
 
 def test_every_expectation_belongs_to_a_query():
@@ -301,6 +314,9 @@ def test_cli_lists_and_runs_stored_queries(built_store, capsys):
     (["query", "speakers-across-regions", "-p", "min_regions=zwei"], 2, "must be a whole number"),
     (["query", "region-actors"], 2, "queries/region-actors.rq) needs parameter 'region'"),
     (["query", "speakers-across-regions", "-p", "nope=1"], 2, "has no parameter 'nope'"),
+    (["query", "speakers-across-regions", "--asserted-only", "--endpoint", "http://127.0.0.1:9/q"], 2,
+     "--asserted-only applies to the embedded store"),
+    (["query", "speakers-across-regions", "--endpoint", "ftp://example.org/q"], 6, "is not an http(s) URL"),
 ])
 def test_cli_usage_errors_exit_2(built_store, capsys, argv, code, message):
     status, _, err = _kg(capsys, "--store", str(built_store), *argv)
@@ -334,5 +350,18 @@ def write_expected() -> None:  # pragma: no cover - a maintenance tool
             print(f"wrote queries/expected/{name}.csv")
 
 
-if __name__ == "__main__" and "--write-expected" in sys.argv:
-    write_expected()
+def write_docs() -> None:  # pragma: no cover - a maintenance tool
+    """Put the current catalogue table into docs/queries.md."""
+    text = DOCS.read_text(encoding="utf-8")
+    before, rest = text.split(MARKERS[0], 1)
+    after = rest.split(MARKERS[1], 1)[1]
+    DOCS.write_text(before + MARKERS[0] + catalogue_markdown(load_catalogue(QUERIES)) + MARKERS[1] + after,
+                    encoding="utf-8")
+    print("wrote the catalogue into docs/queries.md")
+
+
+if __name__ == "__main__":
+    if "--write-expected" in sys.argv:
+        write_expected()
+    if "--write-docs" in sys.argv:
+        write_docs()

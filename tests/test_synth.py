@@ -16,7 +16,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synth  # noqa: E402
 
-N = 40
+N = 20
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_same_seed_same_bytes_and_a_larger_corpus_starts_with_the_smaller(corpus
 
 
 def test_the_country_has_every_voivodeship_and_the_institution_mix():
-    country = synth.Country(synth.random.Random("kg-synth-country-0"))
+    country = synth.country(0)
     types = collections.Counter(org.type for org in country.orgs.values())
     assert len(country.by_voivodeship) == 16
     assert types["rops"] == types["wup"] == types["urzad-marszalkowski"] == 16
