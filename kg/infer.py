@@ -8,7 +8,7 @@ SELECT queries with the conclusion bound, explain a triple backwards (:mod:`kg.e
 
 * :func:`check_constructs` fails loudly when the ontology (or data) uses an OWL construct the fast
   path does not implement, so the two can never silently diverge;
-* :func:`is_useful` is the one filter both paths go through before anything is stored
+* :func:`drop_reason` is the one filter both paths go through before anything is stored
   (docs/reasoning.md lists and explains every category it drops);
 * :func:`materialise` returns the inferred triples and any clash (inconsistency) as data; the
   pipeline decides to raise.
@@ -170,6 +170,7 @@ SUPPORTED_TYPES = frozenset({
     OWL + "DeprecatedClass", OWL + "DeprecatedProperty", OWL + "OntologyProperty", OWL + "Axiom", OWL + "Annotation",
 })
 
+
 def _vocabulary(namespace) -> set[str]:
     return {str(namespace) + name for name in namespace.__annotations__}
 
@@ -261,7 +262,7 @@ def drop_reason(s, p, o) -> str | None:
         return "literal subject"
     if _is_blank(s) or _is_blank(o):
         return "blank node"
-    if p == OWL + "sameAs" and str(s) == o_text and _kind(s) == _kind(o):
+    if p == OWL + "sameAs" and str(s) == o_text and not _is_literal(o):
         return "reflexive owl:sameAs"
     if p == RDF + "type" and o_text == OWL + "Thing":
         return "rdf:type owl:Thing"
@@ -272,20 +273,12 @@ def drop_reason(s, p, o) -> str | None:
     return None
 
 
-def is_useful(s, p, o) -> bool:
-    return drop_reason(s, p, o) is None
-
-
 def _is_literal(term) -> bool:
     return isinstance(term, ox.Literal) or type(term).__name__ == "Literal"
 
 
 def _is_blank(term) -> bool:
     return isinstance(term, ox.BlankNode) or type(term).__name__ == "BNode"
-
-
-def _kind(term) -> str:
-    return "literal" if _is_literal(term) else "blank" if _is_blank(term) else "iri"
 
 
 # -- the fast path -----------------------------------------------------------------------------------
@@ -367,10 +360,10 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
     triples, dropped = [], Counter()
     for triple in derived:
         reason = drop_reason(*triple)
-        if reason == "schema axiom":
-            raise UnsupportedConstruct(f"the rules derived a schema axiom from the data ({triple}): the ontology "
-                                       "makes data define classes or properties (meta-modelling), which kg's fast "
-                                       "OWL RL reasoner does not implement")
+        if reason in ("schema axiom", "vocabulary typing"):  # would feed the rules' ontology premises
+            raise UnsupportedConstruct(f"the rules derived an axiom from the data ({triple}): the ontology makes "
+                                       "data define classes or properties (meta-modelling), which kg's fast OWL RL "
+                                       "reasoner does not implement")
         if reason:
             dropped[reason] += 1
         else:

@@ -73,8 +73,8 @@ def run_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs:
         return fn(*args, **kwargs)
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, budget.memory_mb, fn, args, kwargs), daemon=True,
-                            name=f"kg {budget.what}")
+    child = context.Process(target=_child, args=(receiver, sender, os.getpid(), budget.memory_mb, fn, args, kwargs),
+                            daemon=True, name=f"kg {budget.what}")
     child.start()
     sender.close()
     try:
@@ -99,7 +99,11 @@ def run_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs:
     raise value
 
 
-def _child(sender, memory_mb: int, fn, args, kwargs) -> None:
+def _child(receiver, sender, parent: int, memory_mb: int, fn, args, kwargs) -> None:
+    # Our copy of the read end must go: if the parent dies, a large result would otherwise block in
+    # send() forever, on a pipe only this process could read (found by the SIGKILL test, issue 9).
+    receiver.close()
+    _die_with(parent)
     faulthandler.disable()  # a child stopped by its budget is reported by the parent, not with a C traceback
     if memory_mb:
         # On top of what the child inherits: a fork starts as large as its parent.
@@ -115,6 +119,17 @@ def _child(sender, memory_mb: int, fn, args, kwargs) -> None:
     except Exception as exc:  # noqa: BLE001 - an exception or result that does not pickle
         from .errors import KgError
         sender.send(("error", KgError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+
+
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (Linux PR_SET_PDEATHSIG): work nobody waits for must not go on."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _address_space() -> int:

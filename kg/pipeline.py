@@ -158,8 +158,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         store.bulk_extend(q for name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, name))
         problems, invalid, seen = [], [], {}
         for start in range(0, len(files), max(batch, 1)):
+            # one bar for all batches; checking is about a third of the work per article
             shifted = None if progress is None else (
-                lambda stage, done, total, start=start: progress("articles", start + done, len(files))
+                lambda stage, done, total, start=start: progress("articles", start + done // 3, len(files))
                 if stage == "checking annotations" else None)
             try:
                 with clock("annotations and RDF"):
@@ -178,6 +179,8 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                 store.bulk_extend(quads)
             report.articles += [a.annotation.key for a in articles]
             report.triples_written += len(quads)
+            if progress:
+                progress("articles", len(report.articles), len(files))
         if problems:
             raise AnnotationError(problems)
         merged = _merged(invalid)
@@ -294,9 +297,9 @@ def _asserted_quads(store: ox.Store, base: str, replaced: dict[str, list[ox.Quad
     """The asserted quads of *store* (not the inferred graph), with the graphs in *replaced* swapped in."""
     replaced = replaced or {}
     skip = {inferred_graph_iri(base), *replaced}
-    for quad in store:
-        if isinstance(quad.graph_name, ox.DefaultGraph) or quad.graph_name.value not in skip:
-            yield quad
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # graph by graph: the inferred one is never read
+        if isinstance(graph, ox.DefaultGraph) or graph.value not in skip:
+            yield from store.quads_for_pattern(None, None, None, graph)
     for quads in replaced.values():
         yield from quads
 

@@ -293,6 +293,11 @@ def test_an_unsupported_owl_construct_fails_loudly():
         assert named in message
 
 
+def test_data_that_defines_schema_fails_loudly():
+    with pytest.raises(infer.UnsupportedConstruct, match="meta-modelling"):
+        infer.materialise(_quads("ex:kind rdfs:range owl:Class . ex:a ex:kind ex:B . ex:b a ex:B ."))
+
+
 def test_the_ontology_uses_only_implemented_constructs(seed_store):
     infer.check_constructs(seed_store, use_default_graph_as_union=True)
 

@@ -20,8 +20,8 @@ from kg import cli
 from kg.api import KnowledgeGraph
 from kg.config import Project
 from kg.errors import QueryError, UsageError
-from kg.queries import (QueryResult, StoredQuery, bind_parameters, catalogue_markdown, load_catalogue,
-                        parse_stored_query, python_value, run_sparql, run_stored, with_values)
+from kg.queries import (HEADER_FIELDS, QueryResult, StoredQuery, bind_parameters, catalogue_markdown,
+                        load_catalogue, parse_stored_query, python_value, run_sparql, run_stored, with_values)
 from kg.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ def test_catalogue_has_the_cross_regional_questions():
 @pytest.mark.parametrize("name", sorted(CATALOGUE))
 def test_every_query_is_documented_in_both_languages(name):
     query = CATALOGUE[name]
-    for field in ("title@pl", "title@en", "description@pl", "description@en", "expected"):
+    for field in HEADER_FIELDS:
         assert query.header.get(field, "").strip(), f"{query.path}: add a `# {field}:` line to the header"
     for param in query.parameters:
         assert param.description, f"{query.path}: parameter {param.name!r} needs description=…"

@@ -1,0 +1,84 @@
+"""A full build works in batches of articles (kg.pipeline.BUILD_BATCH), so memory does not grow with the
+corpus; batch boundaries must not change what is built, nor what is refused."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import pipeline
+from kg.config import Project
+from kg.errors import AnnotationError, ValidationError
+from kg.store import content_hash
+
+ROOT = Path(__file__).resolve().parents[1]
+
+CONFLICT = """\
+article:
+  key: zzz-rops-lublin-elsewhere
+  source_id: zzz
+  title: Artykuł, który umieszcza ROPS Lublin w innym województwie
+  publisher: rops-lublin
+  published: 2016-01-04
+organisations:
+  - key: rops-lublin
+    name: Regionalny Ośrodek Polityki Społecznej w Lublinie
+    type: rops
+    voivodeship: mazowieckie
+"""
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """A copy of the project whose articles a test may change."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "data" / "reference").symlink_to(ROOT / "data" / "reference")
+    shutil.copytree(ROOT / "data" / "articles", root / "data" / "articles")
+    return Project(root)
+
+
+def test_batches_build_the_same_store(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    whole = pipeline.build_store(project, tmp_path / "whole")
+    batched = pipeline.build_store(project, tmp_path / "batched", batch=2)
+    assert batched.articles == whole.articles and batched.triples_written == whole.triples_written
+    assert len(batched.inference.triples) == len(whole.inference.triples)
+    hashes = [content_hash(ox.Store.read_only(str(tmp_path / name))) for name in ("whole", "batched")]
+    assert hashes[0] == hashes[1]
+    assert {"annotations and RDF", "SHACL validation", "OWL RL inference", "writing the store", "total"} \
+        <= set(batched.timings)
+
+
+def test_a_conflict_between_batches_is_refused_and_the_old_store_stays(project, tmp_path):
+    store = tmp_path / "store"
+    pipeline.build_store(project, store, infer=False)
+    before = content_hash(ox.Store.read_only(str(store)))
+    (project.articles_dir / "zzz-rops-lublin-elsewhere.yaml").write_text(CONFLICT, encoding="utf-8")
+    with pytest.raises(ValidationError) as error:  # the first ROPS Lublin is in batch 1, this one in batch 3
+        pipeline.build_store(project, store, batch=2)
+    assert "rops-lublin" in str(error.value)
+    assert content_hash(ox.Store.read_only(str(store))) == before
+    assert not list(tmp_path.glob(".store.new-*"))
+
+
+def test_an_article_key_repeated_in_a_later_batch_is_refused(project, tmp_path):
+    first = sorted(project.articles_dir.glob("*.yaml"))[0]
+    shutil.copy(first, project.articles_dir / "zzz-copy.yaml")
+    with pytest.raises(AnnotationError, match=r"is also used by .*" + first.name):
+        pipeline.build_store(project, tmp_path / "store", batch=2)
+
+
+def test_annotation_problems_of_every_batch_are_reported_together(project, tmp_path):
+    files = sorted(project.articles_dir.glob("*.yaml"))
+    for path in (files[0], files[-1]):  # batch 1 and batch 3
+        path.write_text(path.read_text(encoding="utf-8").replace("publisher:", "publsher:", 1), encoding="utf-8")
+    with pytest.raises(AnnotationError) as error:
+        pipeline.build_store(project, tmp_path / "store", batch=2)
+    assert {p.location.path.name for p in error.value.problems} == {files[0].name, files[-1].name}
+    assert not (tmp_path / "store").exists() and os.listdir(tmp_path) == ["project"]
