@@ -36,6 +36,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 RULE_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL}
 _SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in RULE_PREFIXES.items())
 RDF_TYPE = ox.NamedNode(RDF + "type")
+_OWL_NOTHING = ox.NamedNode(OWL + "Nothing")
 
 Pattern = tuple[str, str, str]
 
@@ -254,15 +255,14 @@ _VOCABULARY_NAMESPACES = (RDF, RDFS, OWL, XSD)
 def drop_reason(s, p, o) -> str | None:
     """Why the triple (s, p, o) is not stored as an inference, or None if it is useful.
 
-    Works on pyoxigraph and rdflib terms alike (both print IRIs as their string value).
-    The categories are documented in docs/reasoning.md.
+    Works on pyoxigraph and rdflib terms alike. The categories are documented in docs/reasoning.md.
     """
-    p, o_text = str(p), str(o)
+    p, o_text = _text(p), _text(o)
     if _is_literal(s):
         return "literal subject"
     if _is_blank(s) or _is_blank(o):
         return "blank node"
-    if p == OWL + "sameAs" and str(s) == o_text and not _is_literal(o):
+    if p == OWL + "sameAs" and _text(s) == o_text and not _is_literal(o):
         return "reflexive owl:sameAs"
     if p == RDF + "type" and o_text == OWL + "Thing":
         return "rdf:type owl:Thing"
@@ -271,6 +271,11 @@ def drop_reason(s, p, o) -> str | None:
     if p in SCHEMA_PREDICATES or (p.startswith(OWL) and p not in (OWL + "sameAs", OWL + "differentFrom")):
         return "schema axiom"
     return None
+
+
+def _text(term) -> str:
+    """An IRI's string (pyoxigraph prints ``<iri>``, rdflib ``iri``), or a literal's lexical form."""
+    return term.value if isinstance(term, (ox.NamedNode, ox.Literal)) else str(term)
 
 
 def _is_literal(term) -> bool:
@@ -360,7 +365,8 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
     triples, dropped = [], Counter()
     for triple in derived:
         reason = drop_reason(*triple)
-        if reason in ("schema axiom", "vocabulary typing"):  # would feed the rules' ontology premises
+        if reason == "schema axiom" or (reason == "vocabulary typing" and triple.object != _OWL_NOTHING):
+            # an axiom derived from data would feed the rules' ontology premises
             raise UnsupportedConstruct(f"the rules derived an axiom from the data ({triple}): the ontology makes "
                                        "data define classes or properties (meta-modelling), which kg's fast OWL RL "
                                        "reasoner does not implement")

@@ -293,6 +293,30 @@ def test_an_unsupported_owl_construct_fails_loudly():
         assert named in message
 
 
+@pytest.mark.parametrize("triple, reason", [
+    ('"text" owl:sameAs "text"', "literal subject"),
+    ("ex:a owl:sameAs ex:a", "reflexive owl:sameAs"),
+    ("ex:a a owl:Thing", "rdf:type owl:Thing"),
+    ("ex:A a owl:Class", "vocabulary typing"),
+    ("ex:A rdfs:subClassOf ex:A", "schema axiom"),
+    ("ex:p owl:equivalentProperty ex:p", "schema axiom"),
+    ("ex:a a _:restriction", "blank node"),
+    ("ex:a owl:sameAs ex:b", None),
+    ("ex:a a ex:A", None),
+    ('ex:a ex:p "ex:a"', None),
+])
+def test_the_filter_reads_pyoxigraph_and_rdflib_terms_alike(triple, reason):
+    import rdflib
+    if triple.startswith('"'):  # not valid RDF (Turtle cannot write it): build the terms by hand
+        ox_terms = (ox.Literal("text"), ox.NamedNode(infer.OWL + "sameAs"), ox.Literal("text"))
+        rdflib_terms = (rdflib.Literal("text"), rdflib.OWL.sameAs, rdflib.Literal("text"))
+    else:
+        ox_terms = tuple(_triple(triple))
+        (rdflib_terms,) = rdflib.Graph().parse(data=PREFIXES + triple + " .", format="turtle")
+    assert infer.drop_reason(*ox_terms) == reason
+    assert infer.drop_reason(*rdflib_terms) == reason
+
+
 def test_data_that_defines_schema_fails_loudly():
     with pytest.raises(infer.UnsupportedConstruct, match="meta-modelling"):
         infer.materialise(_quads("ex:kind rdfs:range owl:Class . ex:a ex:kind ex:B . ex:b a ex:B ."))
