@@ -379,8 +379,7 @@ BROKEN_SHAPES = {
     "bad parameter": lambda t: t.replace("sh:path schema:givenName ;\n    sh:minCount 1 ;", "sh:path schema:givenName ;\n    sh:minCount \"one\" ;"),
     "property shape without path": lambda t: t.replace("    sh:path schema:givenName ;\n", ""),
     "bad regex": lambda t: t.replace('sh:pattern "^[0-9]{2}$"', 'sh:pattern "^[0-9{2}$("'),
-    "bad SPARQL": lambda t: t.replace("SELECT DISTINCT $this ?value WHERE {\n                ?moderation",
-                                      "SELECT DISTINCT $this ?value WHERE {{\n                ?moderation"),
+    "bad SPARQL": lambda t: t.replace("FILTER (?value > ?published)", "FILTER (?value > ?published"),
 }
 
 
