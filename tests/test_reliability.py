@@ -475,6 +475,7 @@ REVIEWED_SPLICES = {
     ("kg/store.py", "_nt(q.subject)"): "pyoxigraph terms print as escaped N-Triples",
     ("kg/store.py", "_nt(q.predicate)"): "pyoxigraph terms print as escaped N-Triples",
     ("kg/store.py", "_nt(q.object)"): "pyoxigraph terms print as escaped N-Triples",
+    ("kg/store.py", "_nt(q.graph_name)"): "pyoxigraph terms print as escaped N-Triples",
     ("kg/store.py", "body"): "the N-Triples lines above",
     ("kg/queries.py", "' '.join(('?' + n for n in names))"): "parameter names are \\w+, declared in the query file",
     ("kg/queries.py", "' '.join((str(bindings[n]) for n in names))"): "pyoxigraph terms (escaped N-Triples)",
@@ -508,6 +509,7 @@ REVIEWED_SPLICES = {
     ("kg/serve/resource.py", "optional"): "OPTIONAL clauses of constant predicates and names",
     ("kg/serve/resource.py", "' '.join((f'({_iri(p)} {n})' for n, p in enumerate(LABEL_PROPERTIES)))"):
         "constant predicates (ox.NamedNode) and ints",
+    ("kg/serve/resource.py", "', '.join((_iri(p) for p in LABEL_PROPERTIES))"): "constant predicates (ox.NamedNode)",
     ("kg/serve/views.py", "' '.join((f'<{c}>' for c in EVENT_CLASSES))"): "constants",
     ("kg/serve/views.py", "region_filter"): "a FILTER whose IRI is printed by ox.NamedNode (fixed in issue 9)",
     ("kg/push.py", "_literal(prefix)"): "ox.Literal (escaped)",
