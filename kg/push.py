@@ -40,7 +40,7 @@ from .errors import EndpointError
 from .export import inferred_graph_iri
 from .pipeline import ontology_graph_iri, reference_graph_iri
 from .progress import ProgressCallback, counted
-from .remote import redact
+from .remote import redact, within
 
 #: Triples per SPARQL Update request (Virtuoso refuses INSERT DATA much above 1,000 triples).
 UPDATE_BATCH_TRIPLES = 1_000
@@ -122,9 +122,12 @@ class SparqlServer:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
         where = redact(url)
-        try:
+        def exchange() -> tuple[bytes, dict[str, str]]:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+        try:  # the timeout is per read; `within` makes it the total time (a dripping server, issue 9)
+            return within(self.timeout, exchange, where)
         except urllib.error.HTTPError as exc:
             detail = exc.read(300).decode("utf-8", "replace").strip()
             hint = " (check --user and --password)" if exc.code in (401, 403) else ""

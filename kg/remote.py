@@ -22,7 +22,7 @@ import threading
 import urllib.error
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 import pyoxigraph as ox
 from SPARQLWrapper import JSON, POST, SELECT, SPARQLWrapper
@@ -37,6 +37,7 @@ JSON_TYPES = ("application/sparql-results+json", "application/json", "text/json"
 _STATUS = {sw.QueryBadFormed: 400, sw.Unauthorized: 401, sw.EndPointNotFound: 404, sw.URITooLong: 414,
            sw.EndPointInternalError: 500}
 DEFAULT_TIMEOUT = 60.0
+T = TypeVar("T")
 
 
 def redact(url: str) -> str:
@@ -51,6 +52,29 @@ def redact(url: str) -> str:
         host = f"[{host}]"
     netloc = host + (f":{parts.port}" if parts.port else "")
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+def within(seconds: float, request: Callable[[], T], name: str) -> T:
+    """``request()`` on a worker thread, given at most *seconds* in all: socket timeouts bound each
+    read, not the whole answer, so a server dripping a byte a second would hold a caller forever.
+    Raises :class:`EndpointError` naming *name* when the time is up; the request's own exception
+    otherwise (the thread is a daemon and ends when its socket does)."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = request()
+        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name=f"kg-remote {name}", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise EndpointError(f"{name} did not answer within {seconds:g} s (timeout)")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 @dataclass
@@ -118,25 +142,16 @@ class RemoteEndpoint:
 
     def _fetch(self, wrapper: SPARQLWrapper) -> tuple[bytes, dict[str, str]]:
         """POST the query and read the whole answer within the total time limit."""
-        outcome: dict[str, Any] = {}
+        def request() -> tuple[bytes, dict[str, str]]:
+            response = wrapper.query().response
+            return response.read(), {k.lower(): v for k, v in response.getheaders()}
 
-        def request() -> None:
-            try:
-                response = wrapper.query().response
-                outcome["headers"] = {k.lower(): v for k, v in response.getheaders()}
-                outcome["status"] = response.status
-                outcome["body"] = response.read()
-            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
-                outcome["error"] = exc
-
-        worker = threading.Thread(target=request, name=f"kg-remote {self.name}", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
-            raise EndpointError(f"endpoint {self.name} did not answer within {self.timeout:g} s (timeout)")
-        if "error" in outcome:
-            raise self._error(outcome["error"]) from None
-        return outcome["body"], outcome["headers"]
+        try:
+            return within(self.timeout, request, f"endpoint {self.name}")
+        except EndpointError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - every failure of the request becomes a typed error
+            raise self._error(exc) from None
 
     def _error(self, exc: BaseException) -> EndpointError:
         if isinstance(exc, tuple(_STATUS)):

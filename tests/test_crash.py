@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -85,13 +86,10 @@ class Corpus:
 
         The graphs of this uninterrupted build are the expected version 1 (version 2 is computed
         from the annotations, so the two expectations come from independent runs of the pipeline)."""
-        os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-        try:
+        with fixed_load_time():
             started = time.monotonic()
             pipeline.build_store(Project(self.root), self.store)
             seconds = time.monotonic() - started
-        finally:
-            del os.environ["SOURCE_DATE_EPOCH"]
         version_1: dict[str, set[str]] = {}
         for quad in kgstore.open_read_only(self.store):
             name = quad.graph_name.value
@@ -108,13 +106,10 @@ class Corpus:
         self.path(key).write_text(article_text(self.seed_of[key], key, version), encoding="utf-8")
 
     def _expected(self, version: int) -> dict[tuple[str, int], frozenset[str]]:
-        os.environ["SOURCE_DATE_EPOCH"] = FIXED_EPOCH
-        try:
+        with fixed_load_time():
             project = Project(self.root)
             self.inputs = pipeline.Inputs.read(project)
             articles = pipeline.prepare_articles(project.article_files(), self.inputs)
-        finally:
-            del os.environ["SOURCE_DATE_EPOCH"]
         return {(a.annotation.key, version): stored(kgstore.graph_quads(a.graph, str(a.graph_iri)))
                 for a in articles}
 
@@ -123,6 +118,14 @@ class Corpus:
 
     def static(self) -> dict[str, frozenset[str]]:
         return {f"<{name}>": stored(kgstore.graph_quads(graph, name)) for name, graph in self.inputs.static_graphs().items()}
+
+
+@contextmanager
+def fixed_load_time():
+    """SOURCE_DATE_EPOCH as the subprocesses get it, so provenance times match."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", FIXED_EPOCH)
+        yield
 
 
 def stored(quads) -> frozenset[str]:

@@ -151,12 +151,9 @@ REFUSED = {
                                "U+D800"),
     "lone-surrogate-bytes": (replaced(NAME_LINE, "    name: Jan \udcdd\n").encode("utf-8", "surrogatepass"),
                              ":16: error: not valid utf-8: byte 0xed at byte offset"),
-    "key-with-space": (replaced("  - key: jan-kowalski", "  - key: jan kowalski"),
-                       ":15:10: error: people[0].key: 'jan kowalski' is not a valid key (use lower-case ASCII "
-                       "letters, digits and single hyphens, e.g. 'jan-kowalski')"),
-    "url-with-space": (replaced("https://example.org/artykul/900", '"https://example.org/artykuł 900"'),
-                       ":7:8: error: article.url: 'https://example.org/artykuł 900' is not an http(s) address that "
-                       "can be an IRI"),
+    "key-unslugged": (replaced("  - key: jan-kowalski", "  - key: Jan Kowalski"),
+                      ":15:10: error: people[0].key: 'Jan Kowalski' is not a valid key (use lower-case ASCII "
+                      "letters, digits and single hyphens, e.g. 'jan-kowalski')"),
     "url-bad-host": (replaced("https://example.org/artykul/900", "http://[example.org/"),
                      ":7:8: error: article.url: 'http://[example.org/' is not a valid IRI: Invalid character '[' in "
                      "host"),
@@ -180,17 +177,31 @@ REFUSED = {
     "deep-block-nesting": (replaced(NAME_LINE, "    name:\n" + "".join(
         " " * (6 + 2 * i) + "a:\n" for i in range(40)) + " " * 86 + "b: 1\n"),
         ":27:27: error: people[0].name.a.a.a.a.a.a.a.a.a.a: nested deeper than 12 levels"),
+    "evidence-not-in-text": (replaced("  published: 2015-03-31\n", "  published: 2015-03-31\n  source_path: article.txt\n"
+                                      "  evidence: Zdanie, którego nie ma w tekście\n"),
+                             ":8:13: error: article.evidence: evidence quote does not occur in article.txt: 'Zdanie, "
+                             "którego nie ma w tekście' (copy the quote verbatim from the article text)"),
     "part-of-cycle": (MINIMAL + "events:\n" + "".join(
         f"  - key: {k}\n    type: panel\n    title: Panel\n    start: 2015-03-31\n    part_of: {p}\n"
         for k, p in (("panel-a", "panel-b"), ("panel-b", "panel-a"))),
         ":24:14: error: events[0].part_of: event 'panel-a' is part of itself (panel-a → panel-b → panel-a)"),
 }
 
+IRI_BREAKERS = ' <>"{}|\\^`'
+for char in IRI_BREAKERS:
+    name = {" ": "space", "\\": "backslash", "`": "backtick"}.get(char, f"u{ord(char):04x}")
+    REFUSED[f"key-with-{name}"] = (replaced("  - key: jan-kowalski", f"  - key: 'jan{char}kowalski'"),
+                                   f":15:10: error: people[0].key: {'jan' + char + 'kowalski'!r} is not a valid key")
+    url = f"https://example.org/a{char}b"
+    REFUSED[f"url-with-{name}"] = (replaced("https://example.org/artykul/900", f"'{url}'"),
+                                   f":7:8: error: article.url: {url!r} is not an http(s) address that can be an IRI")
+
 
 @pytest.fixture(scope="module")
 def refused_batch(shared_store, tmp_path_factory) -> tuple[dict[str, Path], str]:
     """One `kg load` of every case at once (kg reports every file's problems): the files and the message."""
     folder = tmp_path_factory.mktemp("refused")
+    (folder / "article.txt").write_text("Konferencja o integracji społecznej odbyła się w Lublinie.", encoding="utf-8")
     paths = {}
     for case, (content, _) in REFUSED.items():
         paths[case] = folder / f"{case}.yaml"
@@ -672,19 +683,31 @@ def hostile_endpoint():
         listener.close()
 
 
+def _query(url: str) -> None:
+    RemoteEndpoint(url, timeout=2).select("SELECT ?n WHERE { }")
+
+
+def _push(url: str) -> None:
+    from kg.push import SparqlServer
+    SparqlServer(url, timeout=2).update("DROP SILENT GRAPH <urn:kg:staging:x>")
+
+
+@pytest.mark.parametrize("client", [_query, _push], ids=["kg-query-endpoint", "kg-push"])
 @pytest.mark.parametrize("path,message", [
     ("/drip", "did not answer within 2 s (timeout)"),
-    ("/close", "could not be queried"),
-    ("/reset", "could not be queried"),
+    ("/close", "could not be"),
+    ("/reset", "could not be"),
 ])
-def test_slow_drip_and_dropped_connections_are_typed_errors_within_the_deadline(hostile_endpoint, path, message):
+def test_slow_drip_and_dropped_connections_are_typed_errors_within_the_deadline(hostile_endpoint, client, path,
+                                                                                message):
+    """Remote queries (kg.remote) and pushes (kg.push): a total deadline, POST, no credentials in messages."""
     url, methods = hostile_endpoint
     started = time.monotonic()
     with pytest.raises(EndpointError) as error:
-        RemoteEndpoint(url + path, timeout=2).select("SELECT ?n WHERE { }")
+        client(url + path)
     assert time.monotonic() - started < 4
     text = str(error.value)
-    assert message in text and f"http://127.0.0.1:{url.rsplit(':', 1)[1]}{path}" in text
+    assert message in text and f"http://127.0.0.1:{url.rsplit(':', 1)[1]}{path}" in text, text
     assert "s3cret" not in text and "reader" not in text
     assert methods and set(methods) == {"POST"}
 
