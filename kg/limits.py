@@ -24,6 +24,7 @@ from __future__ import annotations
 import faulthandler
 import multiprocessing
 import os
+import pickle
 import resource
 import signal
 from dataclasses import dataclass
@@ -109,16 +110,35 @@ def _child(receiver, sender, parent: int, memory_mb: int, fn, args, kwargs) -> N
         # On top of what the child inherits: a fork starts as large as its parent.
         limit = _address_space() + memory_mb * 1024 * 1024
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+        except (ValueError, OSError):
+            pass  # a platform without RLIMIT_AS: the time budget still holds
     try:
         outcome = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent
-        outcome = ("error", exc)
+        outcome = ("error", _portable(exc))
     try:
         sender.send(outcome)
-    except Exception as exc:  # noqa: BLE001 - an exception or result that does not pickle
+    except Exception as exc:  # noqa: BLE001 - a result that does not pickle
         from .errors import KgError
-        sender.send(("error", KgError(f"{type(outcome[1]).__name__}: {outcome[1]} ({exc})")))
+        sender.send(("error", KgError(f"the {fn.__name__} result cannot be handed back: {exc}")))
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """*exc*, or a stand-in with its message and exit code if it does not survive pickling unchanged
+    (an exception whose ``__init__`` takes other arguments than its message comes back garbled)."""
+    from .errors import KgError
+    try:
+        clone = pickle.loads(pickle.dumps(exc))
+        if type(clone) is type(exc) and str(clone) == str(exc):
+            return exc
+    except Exception:  # noqa: BLE001 - any pickling failure means: send a stand-in
+        pass
+    stand_in = KgError(str(exc)) if isinstance(exc, KgError) else RuntimeError(f"{type(exc).__name__}: {exc}")
+    if isinstance(exc, KgError):
+        stand_in.exit_code = exc.exit_code
+    return stand_in
 
 
 def _die_with(parent: int) -> None:

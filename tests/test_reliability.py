@@ -466,6 +466,45 @@ def test_owlrl_on_a_same_as_chain_of_200_nodes_is_stopped_by_the_budget():
         run_limited(Budget.of("inference"), infer.materialise, chain)
 
 
+def _annotation_error():
+    from kg.errors import AnnotationError, Location, Problem
+    raise AnnotationError([Problem(Location(Path("a.yaml"), 3, 5), "bad value", field="article.title")])
+
+
+def test_limited_work_hands_back_results_and_errors_with_their_exit_codes():
+    budget = Budget("demo", seconds=10, memory_mb=100)
+    assert run_limited(budget, sorted, [3, 1, 2]) == [1, 2, 3]
+    with pytest.raises(QueryError, match="broken"):
+        run_limited(budget, lambda: (_ for _ in ()).throw(QueryError("broken")))
+    with pytest.raises(Exception) as caught:  # AnnotationError does not pickle as itself: a stand-in
+        run_limited(budget, _annotation_error)
+    assert caught.value.exit_code == 1 and str(caught.value) == "a.yaml:3:5: error: article.title: bad value"
+
+
+ORPHAN = """
+import time
+from kg.limits import Budget, run_limited
+def slow_big_result():
+    time.sleep(3)
+    return b"x" * 10_000_000
+print("started", flush=True)
+run_limited(Budget("demo", 60, 0), slow_big_result)
+"""
+
+
+def test_limited_work_dies_with_its_parent():
+    """A SIGKILLed `kg load` must not leave its child running (or blocked on a full pipe) holding its output."""
+    import subprocess
+    import sys
+    parent = subprocess.Popen([sys.executable, "-c", ORPHAN], stdout=subprocess.PIPE, text=True)
+    assert parent.stdout.readline().strip() == "started"
+    time.sleep(0.5)
+    parent.kill()
+    started = time.monotonic()
+    parent.communicate(timeout=30)  # returns when every holder of the pipe is gone
+    assert time.monotonic() - started < 2
+
+
 def test_budgets_are_settings_and_bad_values_are_usage_errors(monkeypatch):
     from kg.config import SETTINGS
     from kg.errors import UsageError
