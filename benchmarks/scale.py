@@ -93,7 +93,19 @@ def _spawn(step: str, args: list[str], project: Path) -> tuple[subprocess.Popen,
     out = project.parent / f".{step}-{project.name}.json"
     out.unlink(missing_ok=True)
     command = [sys.executable, str(Path(__file__).resolve()), f"_{step}", str(out), *args]
-    return subprocess.Popen(command, env=env_for(project), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), out
+    return subprocess.Popen(command, env=env_for(project), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            preexec_fn=_limit_memory), out
+
+
+#: Address space a step may use (GB); a step that needs more fails and is reported, instead of
+#: pushing a shared machine into swap or the OOM killer. Set by --memory-limit-gb.
+MEMORY_LIMIT_GB = 12.0
+
+
+def _limit_memory() -> None:
+    if MEMORY_LIMIT_GB:
+        limit = int(MEMORY_LIMIT_GB * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def _partial(out: Path) -> dict[str, Any]:
@@ -115,7 +127,9 @@ def run_step(step: str, args: list[str], project: Path, timeout: float | None = 
         return {"dnf": True, "timeout": timeout, **_partial(out)}
     wall = time.perf_counter() - started
     if process.returncode != 0:
-        raise RuntimeError(f"step {step} failed ({process.returncode}):\n{stderr.decode(errors='replace')[-3000:]}")
+        error = stderr.decode(errors="replace").strip().splitlines()
+        say(f"step {step} failed ({process.returncode}): {' | '.join(error[-3:])}")
+        return {"failed": True, "returncode": process.returncode, "error": "\n".join(error[-20:]), **_partial(out)}
     return {"wall": wall, **json.loads(out.read_text())}
 
 
@@ -399,11 +413,12 @@ def measure(size: int, work: Path, source: Path, *, baseline: bool, baseline_tim
     exports = work / f"export-{size}"
     exports.mkdir(exist_ok=True)
     say(f"[{size}] stored queries")
-    figures["queries"] = run_step("queries", [str(store)], project)["queries"]
+    figures["queries"] = run_step("queries", [str(store)], project).get("queries", {})
     say(f"[{size}] export")
     figures["export"] = run_step("export", [str(store), str(exports)], project)
     say(f"[{size}] pyoxigraph parse (upper bound)")
-    figures["parse"] = run_step("parse", [str(exports / "kg.nt")], project)
+    figures["parse"] = (run_step("parse", [str(exports / "kg.nt")], project) if (exports / "kg.nt").exists()
+                        else {"failed": True, "error": "no N-Triples export"})
     say(f"[{size}] kg load of one more article")
     loaded = work / f"store-{size}-load"
     shutil.rmtree(loaded, ignore_errors=True)
@@ -452,6 +467,16 @@ def fmt_s(seconds: float | None) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.1f} s" if seconds < 600 else f"{seconds / 60:.1f} min"
 
 
+def _seconds(step: dict[str, Any]) -> str:
+    """A step's seconds, or why there are none (it failed: out of its memory limit, most likely)."""
+    if step.get("failed"):
+        return "failed" + (" (memory)" if "MemoryError" in step.get("error", "") or "memory" in step.get("error", "")
+                           else "")
+    if step.get("exit_code"):
+        return f"exit {step['exit_code']}"
+    return fmt_s(step.get("seconds"))
+
+
 def ratio(baseline: float | None, ours: float | None) -> str:
     return f"{baseline / ours:.0f}×" if baseline and ours else "–"
 
@@ -474,6 +499,8 @@ def markdown(results: list[dict[str, Any]], env: dict[str, str]) -> str:
         worst = (f"> {fmt_s(QUERY_CAP_KG)} ({slow} queries)" if slow else
                  f"{fmt_s(max(x['median'] for x in q))} / {fmt_s(max(x['p95'] for x in q))}")
         parse = r["parse"]
+        parsed = ("failed" if parse.get("failed") else
+                  f"{parse['triples'] / parse['parse_seconds']:,.0f} triples/s ({fmt_s(parse['parse_seconds'])})")
         if "proxy" in r:
             quads = r["proxy"]["quads"]
             build = f"not built: the {r['proxy']['of']:,}-article store ×{r['proxy']['copies']} | – | – | –"
@@ -482,10 +509,9 @@ def markdown(results: list[dict[str, Any]], env: dict[str, str]) -> str:
             build = (f"{fmt_s(b['wall'])} | {r['articles'] / b['wall']:,.0f} | {b['quads'] / b['wall']:,.0f} | "
                      f"{b['peak_mb']:,.0f} MB")
         lines.append(
-            f"| {r['articles']:,} | {quads:,} | {build} | {fmt_s(r['load']['seconds'])} / "
-            f"{fmt_s(r['cli_load']['seconds'])} | {worst} | "
-            f"{fmt_s(r['export']['turtle']['seconds'])} / {fmt_s(r['export']['ntriples']['seconds'])} | "
-            f"{parse['triples'] / parse['parse_seconds']:,.0f} triples/s ({fmt_s(parse['parse_seconds'])}) |")
+            f"| {r['articles']:,} | {quads:,} | {build} | {_seconds(r['load'])} / {_seconds(r['cli_load'])} | "
+            f"{worst} | {_seconds(r['export'].get('turtle', r['export']))} / "
+            f"{_seconds(r['export'].get('ntriples', r['export']))} | {parsed} |")
     lines += ["", "Build stages (seconds):", ""]
     built = [r for r in results if r.get("build", {}).get("stages")]
     stage_names = list(dict.fromkeys(s for r in built for s in r["build"]["stages"]))
@@ -515,7 +541,7 @@ def markdown(results: list[dict[str, Any]], env: dict[str, str]) -> str:
             continue
         bq = base.get("queries", {})
         speedups = [bq[n]["median"] / r["queries"][n]["median"] for n in bq
-                    if "median" in bq[n] and n in r["queries"] and r["queries"][n]["median"]]
+                    if "median" in bq[n] and r["queries"].get(n, {}).get("median")]
         timeouts = [n for n in bq if "timeout" in bq[n]]
         worst = (f"> {fmt_s(QUERY_CAP)} ({len(timeouts)} of {len(bq)} queries)" if timeouts
                  else fmt_s(max((x["median"] for x in bq.values()), default=None)))
@@ -540,6 +566,7 @@ def markdown(results: list[dict[str, Any]], env: dict[str, str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global MEMORY_LIMIT_GB
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in STEPS:
         STEPS[argv[0]](Path(argv[1]), *argv[2:])
@@ -552,11 +579,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-timeout", type=float, default=None, help="seconds kg build may take per size")
     parser.add_argument("--proxy", default="", help="comma-separated sizes measured on a replicated store of the "
                         "largest size built (no build): for sizes too large to build on this machine")
+    parser.add_argument("--memory-limit-gb", type=float, default=MEMORY_LIMIT_GB,
+                        help="address space each step may use (0: no limit)")
     parser.add_argument("--json", type=Path, help="write every figure to this JSON file")
     parser.add_argument("--keep", type=Path, help="read figures of sizes measured earlier from this JSON (resume)")
     args = parser.parse_args(argv)
     sizes = sorted(int(s) for s in args.sizes.split(","))
     proxies = {int(s) for s in args.proxy.split(",") if s}
+    MEMORY_LIMIT_GB = args.memory_limit_gb
     args.work.mkdir(parents=True, exist_ok=True)
     say(f"corpus of {sizes[-1] + 1} articles")
     source = corpus(args.work, sizes[-1])

@@ -6,6 +6,7 @@ prints or exits.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import time
 from contextlib import contextmanager
@@ -181,6 +182,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             report.triples_written += len(quads)
             if progress:
                 progress("articles", len(report.articles), len(files))
+            # Free this batch before reading the next (rdflib graphs hold reference cycles).
+            del articles, quads
+            gc.collect()
         if problems:
             raise AnnotationError(problems)
         merged = _merged(invalid)

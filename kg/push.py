@@ -99,13 +99,16 @@ class SparqlServer:
         self.graph_store = _without_userinfo(graph_store) if graph_store else None
         self.timeout = timeout
         self.name = redact(self.endpoint)
+        self._digest: _DigestAuth | None = None
         handlers: list[urllib.request.BaseHandler] = []
         if user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            # "prior auth": once basic auth succeeded for a URL, send it up front from then on
+            passwords = urllib.request.HTTPPasswordMgrWithPriorAuth()
             for url in (self.endpoint, self.update_url, self.graph_store):
                 if url:
                     passwords.add_password(None, url, user, password or "")
-            handlers = [urllib.request.HTTPDigestAuthHandler(passwords), urllib.request.HTTPBasicAuthHandler(passwords)]
+            self._digest = _DigestAuth(passwords)
+            handlers = [self._digest, urllib.request.HTTPBasicAuthHandler(passwords)]
         self._opener = urllib.request.build_opener(*handlers)
 
     def __repr__(self) -> str:  # never shows credentials
@@ -121,6 +124,8 @@ class SparqlServer:
         if accept:
             headers["Accept"] = accept
         request = urllib.request.Request(url, data=body, method=method, headers=headers)
+        if self._digest:
+            self._digest.authorize_up_front(request)
         where = redact(url)
         def exchange() -> tuple[bytes, dict[str, str]]:
             with self._opener.open(request, timeout=self.timeout) as response:
@@ -138,6 +143,25 @@ class SparqlServer:
             if isinstance(reason, ConnectionRefusedError):
                 raise EndpointError(f"{where} refused the connection (is the server running?)") from None
             raise EndpointError(f"{where} could not be reached: {reason}") from None
+
+    def log_in(self) -> None:
+        """One small request to each URL, so credentials go up front with the large uploads that follow.
+
+        Without it every upload is first sent without credentials, and a server that answers 401
+        before reading a large body (Virtuoso does) breaks the connection instead of asking again.
+        """
+        if self._digest is None:
+            return
+        self.count("SELECT (COUNT(*) AS ?n) WHERE { }")
+        if self.update_url != self.endpoint:
+            self.update("CLEAR SILENT GRAPH <urn:kg:push:log-in>")
+        if self.graph_store:
+            try:
+                self._send(f"{self.graph_store}?{urllib.parse.urlencode({'graph': 'urn:kg:push:log-in'})}", None, None,
+                           method="GET")
+            except EndpointError as exc:
+                if " 401 " in str(exc) or " 403 " in str(exc):
+                    raise
 
     def select(self, sparql: str, accept: str = "application/sparql-results+json") -> tuple[bytes, dict[str, str]]:
         return self._send(self.endpoint, urllib.parse.urlencode({"query": sparql}).encode(),
@@ -162,6 +186,24 @@ class SparqlServer:
         self._send(url, ntriples, "application/n-triples", method="PUT" if replace else "POST")
 
 
+class _DigestAuth(urllib.request.HTTPDigestAuthHandler):
+    """HTTP digest auth that remembers the server's challenge and answers it up front on later requests
+    (urllib's handler waits for a 401 every time, which costs a round trip and breaks large uploads)."""
+
+    challenge: dict[str, str] | None = None
+
+    def retry_http_digest_auth(self, req, auth):  # noqa: D102 - urllib hook
+        _, challenge = auth.split(" ", 1)
+        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        return super().retry_http_digest_auth(req, auth)
+
+    def authorize_up_front(self, request: urllib.request.Request) -> None:
+        if self.challenge:
+            authorization = self.get_authorization(request, self.challenge)
+            if authorization:
+                request.add_unredirected_header(self.auth_header, f"Digest {authorization}")
+
+
 def _without_userinfo(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
     return urllib.parse.urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
@@ -184,6 +226,7 @@ def push(store: ox.Store, server: SparqlServer, *, progress: ProgressCallback | 
     """
     started = time.perf_counter()
     report = PushReport(server.name, transport="graph store protocol" if server.graph_store else "SPARQL Update")
+    server.log_in()
     token = secrets.token_hex(6)
     prefix = f"{STAGING_PREFIX}{token}:"
     staged: dict[str, str] = {}  # graph → staging graph

@@ -7,12 +7,13 @@ comment lines indented by two spaces), one ``param:`` line per parameter and ``e
 Parameters are bound as RDF terms, never spliced into the query text:
 
 * on the embedded store through pyoxigraph's ``substitutions`` (SEP-0007 semantics, so a
-  parameter variable must be in the ``SELECT`` projection);
+  parameter variable must be in the ``SELECT`` projection), plus the ``VALUES`` blocks below so that
+  Oxigraph restricts nested sub-selects early (see :func:`run_stored`);
 * for other engines (:mod:`kg.remote`, the benchmarks) by :func:`with_values`, which adds a
-  ``VALUES`` block of N-Triples-serialised terms at the top of the outermost group pattern.
+  ``VALUES`` block of N-Triples-serialised terms at the top of the query's and each sub-select's group.
 
-Both give the same answer when a parameter variable is used in the outermost group only (not inside
-a sub-select), which is the rule for stored queries.
+Both give the same answer when every sub-select that uses a parameter also projects it, which is
+the rule for stored queries.
 
 >>> q = parse_stored_query_text("demo", '''# title@pl: Demo
 ... # param: n integer default=2 description=a number
@@ -351,18 +352,28 @@ def python_value(term: Any) -> Any:
 
 
 def run_stored(store: ox.Store, query: StoredQuery, values: Mapping[str, Any] | None = None) -> QueryResult:
-    """Run a stored query on the embedded store with checked, typed parameter values."""
-    return run_sparql(store, query.text, bind_parameters(query, values or {}), source=str(query.path))
+    """Run a stored query on the embedded store with checked, typed parameter values.
+
+    The terms are bound by pyoxigraph's substitution, which also enforces the rule that makes remote
+    results equal (a parameter must be projected), and are written into the query as the same
+    ``VALUES`` blocks a remote endpoint gets: Oxigraph applies a substitution to a nested sub-select
+    only after evaluating it, while a ``VALUES`` block restricts it from the start (person-profile at
+    1,000 articles: 0.8 s with the substitution alone, 0.2 s with both).
+    """
+    bound = bind_parameters(query, values or {})
+    return run_sparql(store, with_values(query.text, bound), bound, source=str(query.path))
 
 
 # -- portable binding: a VALUES block ---------------------------------------------------------------
 
 def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
-    """*sparql* with *bindings* as a ``VALUES`` block opening its outermost group pattern.
+    """*sparql* with *bindings* as a ``VALUES`` block opening the group pattern of every ``SELECT``.
 
-    The terms are pyoxigraph terms, whose ``str()`` is N-Triples syntax (quotes, backslashes and
-    line breaks escaped; IRIs checked when constructed), which is also valid SPARQL: a value can
-    never end the literal it is written in.
+    The outermost query and each sub-select get the block, so a sub-select that projects a parameter
+    sees its value as it does with pyoxigraph's substitution (a sub-select that does not project it
+    merely carries one more column it does not return). The terms are pyoxigraph terms, whose
+    ``str()`` is N-Triples syntax (quotes, backslashes and line breaks escaped; IRIs checked when
+    constructed), which is also valid SPARQL: a value can never end the literal it is written in.
     """
     if not bindings:
         return sparql
@@ -372,8 +383,9 @@ def with_values(sparql: str, bindings: Mapping[str, Term]) -> str:
             raise TypeError(f"only IRIs and literals can be bound, not {term!r}")
     block = (f"VALUES ({' '.join('?' + n for n in names)}) "
              f"{{ ({' '.join(str(bindings[n]) for n in names)}) }}")
-    start = _outermost_group_start(sparql)
-    return f"{sparql[:start + 1]}\n  {block}\n{sparql[start + 1:]}"
+    for start in reversed(_select_group_starts(sparql)):
+        sparql = f"{sparql[:start + 1]}\n  {block}\n{sparql[start + 1:]}"
+    return sparql
 
 
 # Tokens inside which braces and parentheses do not count: comments, IRIs, string literals.
@@ -382,12 +394,14 @@ _OPAQUE = re.compile(r'''\#[^\n]*
     | """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
     | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
 ''', re.X | re.S)
+_SELECT = re.compile(r"(?<![\w?$:.-])SELECT\b", re.I)
 
 
-def _outermost_group_start(sparql: str) -> int:
-    """Offset of the ``{`` that opens the WHERE clause of a SELECT/ASK query: the first one outside
-    parentheses (a select expression may hold ``EXISTS { … }``), comments, IRIs and strings."""
-    depth, i = 0, 0
+def _select_group_starts(sparql: str) -> list[int]:
+    """Offsets of the ``{`` opening the WHERE clause of the query and of each sub-select: for each
+    ``SELECT``, the next ``{`` at its own parenthesis depth (a select expression may hold
+    ``EXISTS { … }``), ignoring comments, IRIs and strings."""
+    starts, waiting, depth, i = [], [], 0, 0
     while i < len(sparql):
         char = sparql[i]
         if char in "#<\"'":
@@ -398,14 +412,21 @@ def _outermost_group_start(sparql: str) -> int:
         if char == "\\":
             i += 2
             continue
+        if char in "sS" and _SELECT.match(sparql, i):
+            waiting.append(depth)
+            i += len("SELECT")
+            continue
         if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "{" and depth == 0:
-            return i
+        elif char == "{" and waiting and waiting[-1] == depth:
+            starts.append(i)
+            waiting.pop()
         i += 1
-    raise QueryError("cannot bind parameters: the query has no group pattern { … }")
+    if not starts:
+        raise QueryError("cannot bind parameters: the query has no SELECT … { … } pattern")
+    return starts
 
 
 def strip_comments(sparql: str) -> str:

@@ -182,3 +182,20 @@ def test_row_cap_probe_finds_the_cap_only_where_there_is_one(server):
 def test_servers_listen_only_on_localhost(server):
     for url in (server.query_url, server.update_url, server.graph_store_url, server.read_url):
         assert re.match(r"http://127\.0\.0\.1:\d+/", url)
+
+
+def test_a_large_graph_goes_up_to_virtuoso(virtuoso, tmp_path):
+    """Regression: urllib sent every upload without credentials first, and Virtuoso answers the 401
+    before reading a large body, which broke the connection (broken pipe) instead of asking again."""
+    big = f"{KG_GRAPHS}article/zzz-large"
+    store = ox.Store(str(tmp_path / "large"))
+    text = "Zażółć gęślą jaźń – długi opis wydarzenia, " * 3
+    store.bulk_extend(ox.Quad(ox.NamedNode(f"urn:x:s{i}"), ox.NamedNode("urn:x:p"), ox.Literal(f"{text}{i}"),
+                              ox.NamedNode(big)) for i in range(40_000))
+    target = sparql_server(virtuoso)
+    try:
+        report = push(store, target, probe_rows=0)
+        assert report.triples == 40_000
+        assert target.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{big}> {{ ?s ?p ?o }} }}") == 40_000
+    finally:
+        target.update(f"DROP SILENT GRAPH <{big}>")

@@ -21,7 +21,7 @@ from kg.api import KnowledgeGraph
 from kg.config import Project
 from kg.errors import QueryError, UsageError
 from kg.queries import (HEADER_FIELDS, QueryResult, StoredQuery, bind_parameters, catalogue_markdown,
-                        load_catalogue, parse_stored_query, python_value, run_sparql, run_stored, with_values)
+                        load_catalogue, parse_stored_query, python_value, run_stored, with_values)
 from kg.store import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -252,11 +252,19 @@ def test_injection_corpus_changes_no_result_and_never_runs(built_store, seed_sto
             continue  # a clear validation error: the value never reaches a query
         if neutral is None:
             neutral = run_stored(seed_store, query, {**base, param_name: _neutral_value(param)})
-        result = run_sparql(seed_store, query.text, bound)
+        result = run_stored(seed_store, query, values)
         assert rows_without(result, {param_name}) == rows_without(neutral, {param_name}), repr(value)
         assert all(row[param_name] == python_value(bound[param_name]) for row in result.rows)
     after = ox.Store.read_only(str(built_store))
     assert content_hash(after) == before
+
+
+def test_values_block_opens_the_group_of_the_query_and_of_each_sub_select():
+    sparql = "SELECT ?n ?select WHERE { ?select ex:select ?n . { SELECT ?n (1 AS ?o) WHERE { ?s ?p ?n } } }"
+    bound = with_values(sparql, {"n": ox.Literal("1")})
+    assert bound.count('VALUES (?n) { ("1") }') == 2
+    assert 'WHERE {\n  VALUES (?n) { ("1") }\n ?select ex:select' in bound
+    assert '{ SELECT ?n (1 AS ?o) WHERE {\n  VALUES (?n) { ("1") }\n ?s ?p ?n }' in bound
 
 
 def test_values_block_opens_the_outermost_group_whatever_comes_before():
@@ -265,7 +273,7 @@ def test_values_block_opens_the_outermost_group_whatever_comes_before():
     bound = with_values(sparql, {"n": ox.Literal("1")})
     assert bound.endswith('WHERE {\n  VALUES (?n) { ("1") }\n ?a ?b ?c }')
     assert ox.Store().query(bound).variables[0] == ox.Variable("n")  # and it is still valid SPARQL
-    with pytest.raises(QueryError, match="no group pattern"):
+    with pytest.raises(QueryError, match="no SELECT"):
         with_values("SELECT ?n", {"n": ox.Literal("1")})
 
 
