@@ -29,6 +29,7 @@ from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
 from .validate import ValidationReport, validate_articles
+from . import incremental as kgincremental
 from . import infer as kginfer
 from . import store as kgstore
 
@@ -263,12 +264,36 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
         graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
         inferred_name = inferred_graph_iri(inputs.base)
         if infer:
-            inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base, replaced=graphs),
-                                              inputs.base)
-            removed, added = _changes(store, inferred_name, inferred)
+            inference, removed, added = _maintained_inference(store, inputs, graphs)
         kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed, insert=added)
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)
+
+
+def _maintained_inference(store: ox.Store, inputs: Inputs,
+                          graphs: dict[str, list[ox.Quad]]) -> tuple[kginfer.Inference, list[ox.Quad], list[ox.Quad]]:
+    """(inference, removed, added): how the inferred graph changes when *graphs* replace theirs.
+
+    Incremental (:mod:`kg.incremental`) when the store has an inferred graph to maintain; the whole
+    closure is recomputed when it has none, when the change reaches too much of the store, and when
+    the data turn out inconsistent (the full path explains the clash with its articles).
+    """
+    name = inferred_graph_iri(inputs.base)
+    if store.contains_named_graph(ox.NamedNode(name)):
+        static = [ox.Triple(q.subject, q.predicate, q.object)
+                  for graph_name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, graph_name)]
+        try:
+            change = kgincremental.maintain(store, static, graphs, inferred_graph=name)
+        except kgincremental.TooLarge:
+            change = None
+        if change is not None and not change.clashes:
+            graph = ox.NamedNode(name)
+            return (kgincremental.as_inference(change),
+                    [ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.delete],
+                    [ox.Quad(t.subject, t.predicate, t.object, graph) for t in change.insert])
+    inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base, replaced=graphs), inputs.base)
+    removed, added = _changes(store, name, inferred)
+    return inference, removed, added
 
 
 # -- inference (stage 5a) ------------------------------------------------------------------------------
