@@ -36,8 +36,7 @@ from typing import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from .infer import (RULES, _SPARQL_PREFIXES, RDF, Clash, Inference, Rule, UnsupportedConstruct,
-                    _OWL_NOTHING, derivations, drop_reason, find_clashes)
+from .infer import RULES, _SPARQL_PREFIXES, RDF, Clash, Inference, Rule, derivations, find_clashes, storable
 
 _DEFAULT = ox.DefaultGraph()
 _DELTA = ox.NamedNode("urn:kg:incremental:delta")
@@ -250,11 +249,7 @@ def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, 
 
     # what the stored inferred graph must lose and gain
     for t in derived:
-        reason = drop_reason(*t)
-        if reason == "schema axiom" or (reason == "vocabulary typing" and t.object != _OWL_NOTHING):
-            raise UnsupportedConstruct(f"the rules derived an axiom from the data ({t}): the ontology makes "
-                                       "data define classes or properties (meta-modelling), which kg's fast OWL RL "
-                                       "reasoner does not implement")
+        reason = storable(t)
         if reason:
             change.dropped[reason] += 1
         elif not stored_inference(t):

@@ -364,18 +364,24 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
     clashes = find_clashes(work)
     triples, dropped = [], Counter()
     for triple in derived:
-        reason = drop_reason(*triple)
-        if reason == "schema axiom" or (reason == "vocabulary typing" and triple.object != _OWL_NOTHING):
-            # an axiom derived from data would feed the rules' ontology premises
-            raise UnsupportedConstruct(f"the rules derived an axiom from the data ({triple}): the ontology makes "
-                                       "data define classes or properties (meta-modelling), which kg's fast OWL RL "
-                                       "reasoner does not implement")
+        reason = storable(triple)
         if reason:
             dropped[reason] += 1
         else:
             triples.append(triple)
     return Inference(triples, clashes, rounds, time.perf_counter() - started, asserted, len(derived), dropped,
                      derived if clashes else [])
+
+
+def storable(triple: ox.Triple) -> str | None:
+    """:func:`drop_reason` for a derived triple; raises if the rules derived an axiom from data."""
+    reason = drop_reason(*triple)
+    if reason == "schema axiom" or (reason == "vocabulary typing" and triple.object != _OWL_NOTHING):
+        # an axiom derived from data would feed the rules' ontology premises
+        raise UnsupportedConstruct(f"the rules derived an axiom from the data ({triple}): the ontology makes "
+                                   "data define classes or properties (meta-modelling), which kg's fast OWL RL "
+                                   "reasoner does not implement")
+    return reason
 
 
 def find_clashes(store: ox.Store, *, limit: int = 20, **query_options) -> list[Clash]:
