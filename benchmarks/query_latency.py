@@ -162,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=10, help="timed runs per query and engine")
     parser.add_argument("--rdflib-timeout", type=float, default=120.0, help="cut-off of one rdflib run (s)")
     parser.add_argument("--rdflib-budget", type=float, default=60.0, help="stop repeating an rdflib query after (s)")
+    parser.add_argument("--oxigraph-budget", type=float, default=60.0,
+                        help="stop repeating an Oxigraph query after (s)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-queries"), help="cache of corpora and stores")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-infer", action="store_true", help="leave out the inferred graph")
@@ -188,7 +190,8 @@ def main(argv: list[str] | None = None) -> int:
             bound = bind_parameters(query, {**query.example_values(),
                                             **{p.name: values[p.type] for p in query.parameters if p.type in values}})
             portable = with_values(query.text, bound)
-            ox_times, ox_rows = timed(lambda: len(run_sparql(store, portable, bound).rows), args.runs)
+            ox_times, ox_rows = timed(lambda: len(run_sparql(store, portable, bound).rows), args.runs,
+                                      budget=args.oxigraph_budget)
             rl_times, rl_rows = timed(lambda: len(list(dataset.query(portable))), args.runs,
                                       timeout=args.rdflib_timeout, budget=args.rdflib_budget)
             ox_med, ox_p95 = fmt(ox_times, 0)

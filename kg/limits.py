@@ -27,6 +27,7 @@ import os
 import pickle
 import resource
 import signal
+import time
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -72,32 +73,59 @@ def run_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs:
     """
     if not budget.seconds and not budget.memory_mb:
         return fn(*args, **kwargs)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(receiver, sender, os.getpid(), budget.memory_mb, fn, args, kwargs),
-                            daemon=True, name=f"kg {budget.what}")
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(budget.seconds or None):
-            raise BudgetExceeded(f"the {budget.what} took longer than its budget of {budget.seconds:g} s "
-                                 f"({_env('time', budget)}); it was stopped and nothing was changed")
+    return start_limited(budget, fn, *args, **kwargs).result()
+
+
+class Limited:
+    """Work started by :func:`start_limited`: :meth:`result` waits for it (within the budget, counted
+    from the start) and returns its result or raises its exception, as :func:`run_limited` does."""
+
+    def __init__(self, budget: Budget, fn: Callable[..., Any], args: tuple, kwargs: dict):
+        self.budget = budget
+        self.deadline = time.monotonic() + budget.seconds if budget.seconds else None
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._child = context.Process(target=_child, daemon=True, name=f"kg {budget.what}",
+                                      args=(self._receiver, sender, os.getpid(), budget.memory_mb, fn, args, kwargs))
+        self._child.start()
+        sender.close()
+
+    def result(self) -> Any:
+        budget, child, receiver = self.budget, self._child, self._receiver
         try:
-            status, value = receiver.recv()
-        except (EOFError, OSError):  # died without answering: out of memory (Rust aborts) or killed
-            child.join(5)
-            raise BudgetExceeded(_died(budget, child.exitcode)) from None
-    finally:
-        if child.is_alive():
-            os.kill(child.pid, signal.SIGKILL)
-        child.join()
-        receiver.close()
-    if status == "ok":
-        return value
-    if isinstance(value, MemoryError):
-        raise BudgetExceeded(f"the {budget.what} ran out of its memory budget of {budget.memory_mb} MB "
-                             f"({_env('memory', budget)}); it was stopped and nothing was changed")
-    raise value
+            wait = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+            if not receiver.poll(wait):
+                raise BudgetExceeded(f"the {budget.what} took longer than its budget of {budget.seconds:g} s "
+                                     f"({_env('time', budget)}); it was stopped and nothing was changed")
+            try:
+                status, value = receiver.recv()
+            except (EOFError, OSError):  # died without answering: out of memory (Rust aborts) or killed
+                child.join(5)
+                raise BudgetExceeded(_died(budget, child.exitcode)) from None
+        finally:
+            self.cancel()
+        if status == "ok":
+            return value
+        if isinstance(value, MemoryError):
+            raise BudgetExceeded(f"the {budget.what} ran out of its memory budget of {budget.memory_mb} MB "
+                                 f"({_env('memory', budget)}); it was stopped and nothing was changed")
+        raise value
+
+    def cancel(self) -> None:
+        """Stop the work if it still runs (nobody will wait for it)."""
+        if self._child.is_alive():
+            os.kill(self._child.pid, signal.SIGKILL)
+        self._child.join()
+        self._receiver.close()
+
+
+def start_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Limited:
+    """Start ``fn(*args, **kwargs)`` in a child process within *budget* and return at once, so the
+    caller can go on with other work (the build prepares the next batch while one is validated).
+
+    The child is forked even without a budget: that is what lets the work overlap.
+    """
+    return Limited(budget, fn, args, kwargs)
 
 
 def _child(receiver, sender, parent: int, memory_mb: int, fn, args, kwargs) -> None:

@@ -264,13 +264,13 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
         graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
         inferred_name = inferred_graph_iri(inputs.base)
         if infer:
-            inference, removed, added = _maintained_inference(store, inputs, graphs)
+            inference, removed, added = _maintained_inference(store, store_path, inputs, graphs)
         kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed, insert=added)
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)
 
 
-def _maintained_inference(store: ox.Store, inputs: Inputs,
+def _maintained_inference(store: ox.Store, store_path: Path, inputs: Inputs,
                           graphs: dict[str, list[ox.Quad]]) -> tuple[kginfer.Inference, list[ox.Quad], list[ox.Quad]]:
     """(inference, removed, added): how the inferred graph changes when *graphs* replace theirs.
 
@@ -283,7 +283,8 @@ def _maintained_inference(store: ox.Store, inputs: Inputs,
         static = [ox.Triple(q.subject, q.predicate, q.object)
                   for graph_name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, graph_name)]
         try:
-            change = kgincremental.maintain(store, static, graphs, inferred_graph=name)
+            # within the inference budget, in a child with its own read-only handle (kg.limits)
+            change = run_limited(Budget.of("inference"), _maintain, store_path, static, graphs, name)
         except kgincremental.TooLarge:
             change = None
         if change is not None and not change.clashes:
@@ -294,6 +295,11 @@ def _maintained_inference(store: ox.Store, inputs: Inputs,
     inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base, replaced=graphs), inputs.base)
     removed, added = _changes(store, name, inferred)
     return inference, removed, added
+
+
+def _maintain(store_path: Path, static: list[ox.Triple], graphs: dict[str, list[ox.Quad]],
+              inferred_graph: str) -> kgincremental.Change:
+    return kgincremental.maintain(kgstore.open_read_only(store_path), static, graphs, inferred_graph=inferred_graph)
 
 
 # -- inference (stage 5a) ------------------------------------------------------------------------------
