@@ -28,7 +28,7 @@ from .limits import Budget, run_limited
 from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
-from .validate import ValidationReport, validate_articles
+from .validate import PendingValidation, ValidationReport, start_validation, validate_articles
 from . import incremental as kgincremental
 from . import infer as kginfer
 from . import store as kgstore
@@ -114,6 +114,21 @@ def shacl_report(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store |
     return validate_articles(articles, inputs, store=store)
 
 
+class _NoShapes:
+    """Stands for a validation that had nothing to check (a project without shapes)."""
+
+    def report(self) -> ValidationReport:
+        return ValidationReport()
+
+
+def _start_shacl(articles: list[ArticleGraph], inputs: Inputs,
+                 store: ox.Store | None) -> PendingValidation | _NoShapes:
+    """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
+    if not any(inputs.project.shapes_dir.glob("*.ttl")):
+        return _NoShapes()
+    return start_validation(articles, inputs, store=store)
+
+
 def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
     """Run the SHACL gate; raise :class:`ValidationError` on violations (warnings do not block)."""
     report = shacl_report(articles, inputs, store)
@@ -149,7 +164,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
     written, as ``kg load`` validates) and bulk-written. Any problem raises after every file was
     checked, and the store at *store_path* is left as it was. With *infer* (the default) the OWL 2
     RL entailments of everything then go to the graph ``{base}graph/inferred``. *progress* hears
-    about each stage (see :mod:`kg.progress`); ``LoadReport.timings`` says where the time went.
+    about each stage (see :mod:`kg.progress`); ``LoadReport.timings`` says where the time went
+    (for validation: the time spent waiting for it, as a batch is validated in a child process
+    while the next one is prepared).
     """
     inputs = Inputs.read(project, base)
     files = project.article_files()
@@ -159,6 +176,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
     def fill(store: ox.Store) -> None:
         store.bulk_extend(q for name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, name))
         problems, invalid, seen = [], [], {}
+        validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):
             # one bar for all batches; checking is about a third of the work per article
             shifted = None if progress is None else (
@@ -170,12 +188,17 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             except AnnotationError as exc:
                 problems += exc.problems
                 continue
+            finally:
+                # this batch was prepared while the previous one was validated (two cores at work)
+                if validating is not None:
+                    with clock("SHACL validation"):
+                        invalid.append(validating.report())
+                    validating = None
             problems += _repeated_keys(articles, seen)
             if problems:  # keep checking files, but nothing more needs building
                 continue
             with clock("SHACL validation"):
-                checked = shacl_report(articles, inputs, store if start else None)
-            invalid.append(checked)
+                validating = _start_shacl(articles, inputs, store if start else None)
             with clock("writing the store"):
                 quads = [q for a in articles for q in kgstore.graph_quads(a.graph, str(a.graph_iri))]
                 store.bulk_extend(quads)
@@ -186,6 +209,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             # Free this batch before reading the next (rdflib graphs hold reference cycles).
             del articles, quads
             gc.collect()
+        if validating is not None:
+            with clock("SHACL validation"):
+                invalid.append(validating.report())
         if problems:
             raise AnnotationError(problems)
         merged = _merged(invalid)

@@ -35,7 +35,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 from .build import ArticleGraph, graph_iri_for
 from .errors import ShapesError
 from .iri import mint
-from .limits import Budget, run_limited
+from .limits import Budget, Limited, start_limited
 from .namespaces import CV, KGO, PREFIXES, SCHEMA, VOCAB
 from .store import graph_quads
 
@@ -262,6 +262,34 @@ def validate_articles(articles: list[ArticleGraph], inputs: "Inputs", *,
     reference data's included. With a *store*, the articles are validated with the context the
     store holds about their nodes, and only results about the nodes they describe are kept.
     """
+    return start_validation(articles, inputs, store=store).report()
+
+
+@dataclass
+class PendingValidation:
+    """A validation running in a child process (:func:`start_validation`); :meth:`report` waits for it."""
+
+    articles: list[ArticleGraph]
+    inputs: "Inputs"
+    shapes: Graph
+    in_context: bool
+    running: Limited
+
+    def report(self) -> ValidationReport:
+        report_graph = self.running.result()
+        if self.in_context:
+            # Results about the context itself (partial descriptions of other articles' nodes) are not
+            # this load's business. (pySHACL's focus_nodes option cannot do this: it also filters the
+            # value nodes of nested sh:node / sh:or shapes, so those would silently pass.)
+            _keep_results_about(report_graph, described_nodes(self.articles))
+        return ValidationReport(_results(report_graph, self.shapes, self.articles, self.inputs), report_graph)
+
+
+def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *,
+                     store: ox.Store | None = None) -> PendingValidation:
+    """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
+    context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
+    (a build prepares its next batch meanwhile) and may write to the store."""
     shapes = load_shapes(inputs.project.shapes_dir)
     data = ox.Store()
     static_quads, _ = _static_context(inputs)
@@ -271,13 +299,8 @@ def validate_articles(articles: list[ArticleGraph], inputs: "Inputs", *,
     if store is not None:
         data.bulk_extend(store_context(store, articles, inputs))
     # Within the validation budget (kg.limits): `data` is in memory, so the forked child may use it.
-    report_graph = run_limited(Budget.of("validation"), _run_pyshacl, data, shapes)
-    if store is not None:
-        # Results about the context itself (partial descriptions of other articles' nodes) are not
-        # this load's business. (pySHACL's focus_nodes option cannot do this: it also filters the
-        # value nodes of nested sh:node / sh:or shapes, so those would silently pass.)
-        _keep_results_about(report_graph, described_nodes(articles))
-    return ValidationReport(_results(report_graph, shapes, articles, inputs), report_graph)
+    running = start_limited(Budget.of("validation"), _run_pyshacl, data, shapes)
+    return PendingValidation(articles, inputs, shapes, store is not None, running)
 
 
 def _keep_results_about(report: Graph, nodes: set[URIRef]) -> None:
