@@ -22,7 +22,7 @@ same files always give the same graph. A malformed file raises
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -35,6 +35,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 from .errors import OntologyError
 from .iri import mint
 from .namespaces import ADMIN_LEVEL, CONCEPT, KGO, ORG, PREFIXES, SCHEMA, SCHEMES, WD
+from .yamlstrict import libyaml_reads_alike
 
 VOIVODESHIPS_FILE = "voivodeships.yaml"
 CITIES_FILE = "cities.yaml"
@@ -115,7 +116,7 @@ def _fail(path: Path, message: str) -> NoReturn:
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
-    """Parse *path* with ``yaml.safe_load``, refusing duplicate mapping keys."""
+    """Parse *path* like ``yaml.safe_load``, refusing aliases, deep nesting and duplicate mapping keys."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -123,10 +124,7 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         _fail(path, f"cannot be read as UTF-8 text: {exc}")
     try:
-        _refuse_aliases_and_depth(text, path)
-        data = yaml.safe_load(text)
-        # safe_load keeps the last of two equal keys without a word; the node tree still has both.
-        _refuse_duplicate_keys(yaml.compose(text, Loader=yaml.SafeLoader), path)
+        data = _safe_load_checked(text, path)
     except yaml.YAMLError as exc:
         _fail(path, f"is not valid YAML: {exc}")
     if not isinstance(data, dict):
@@ -134,12 +132,65 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return data
 
 
-def _refuse_aliases_and_depth(text: str, path: Path, max_depth: int = 20) -> None:
-    """Scan the event stream (flat, linear) before anything recursive runs: an alias "billion laughs"
-    makes the key walk below exponential, and PyYAML's loader recurses once per nesting level, so
-    ``[[[[…`` 100,000 deep would end in a RecursionError (issue 9)."""
+#: libyaml's parser (C) when PyYAML has it, else None. It reads the reference files several
+#: times faster than PyYAML's pure-Python parser (yaml.SafeLoader), which remains the fallback.
+_LIBYAML_LOADER: type | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _safe_load_checked(text: str, path: Path) -> Any:
+    """``yaml.safe_load(text)`` after the checks, parsing *text* once.
+
+    libyaml words its errors differently and its marks carry no source snippet, so when it
+    refuses the text PyYAML's parser reads it again: the message is the one it always was.
+    """
+    # Positions of missing values do not matter here: no message names one.
+    if _LIBYAML_LOADER is not None and libyaml_reads_alike(text, empty_value_positions=False):
+        try:
+            return _load_events(_checked_events(text, path, _LIBYAML_LOADER), path)
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's message
+    return _load_events(_checked_events(text, path, yaml.SafeLoader), path)
+
+
+def _load_events(events: Iterable[yaml.Event], path: Path) -> Any:
+    """Compose and construct the data of *events* as ``yaml.safe_load`` does; refuse duplicate keys."""
+    loader = _EventLoader(list(events))  # all events are checked before anything recursive runs
+    node = loader.get_single_node()
+    data = loader.construct_document(node) if node is not None else None
+    # safe_load keeps the last of two equal keys without a word; the node tree still has both.
+    _refuse_duplicate_keys(node, path)
+    return data
+
+
+class _EventLoader(yaml.composer.Composer, yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """``yaml.SafeLoader`` minus its parser: composes and constructs a list of parsed events."""
+
+    def __init__(self, events: list[yaml.Event]):
+        self._events = events
+        self._next = 0
+        yaml.composer.Composer.__init__(self)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def check_event(self, *choices: type) -> bool:
+        event = self.peek_event()
+        return event is not None and (not choices or isinstance(event, choices))
+
+    def peek_event(self) -> yaml.Event | None:
+        return self._events[self._next] if self._next < len(self._events) else None
+
+    def get_event(self) -> yaml.Event | None:
+        event = self.peek_event()
+        self._next += 1
+        return event
+
+
+def _checked_events(text: str, path: Path, parser: type, max_depth: int = 20) -> Iterator[yaml.Event]:
+    """The events of *text*, checked one by one (flat, linear) before anything recursive runs: an
+    alias "billion laughs" makes the key walk below exponential, and PyYAML's loader recurses once
+    per nesting level, so ``[[[[…`` 100,000 deep would end in a RecursionError (issue 9)."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=parser):
         if isinstance(event, yaml.AliasEvent):
             _fail(path, f"line {event.start_mark.line + 1}: aliases (*name) are not allowed; write the value out")
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
@@ -148,6 +199,7 @@ def _refuse_aliases_and_depth(text: str, path: Path, max_depth: int = 20) -> Non
                 _fail(path, f"line {event.start_mark.line + 1}: nested deeper than {max_depth} levels")
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
+        yield event
 
 
 def _refuse_duplicate_keys(node: yaml.Node | None, path: Path) -> None:
