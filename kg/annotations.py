@@ -121,8 +121,12 @@ def annotation_schema() -> dict[str, Any]:
 def read_annotation(path: Path, reference: Reference, *, encoding: str = "utf-8") -> tuple[Annotation | None, list[Problem]]:
     """Read and check one file; return the annotation (None if it failed) and every problem found."""
     doc = read_yaml_file(path, encoding=encoding)
-    if doc.problems or doc.data is None:
+    if doc.problems:
         return None, doc.problems
+    if doc.data is None:  # empty, only comments, `---`, `~` or `null`: never silently nothing
+        return None, [Problem(doc.location(()), "the file holds no annotation (it is empty or null)",
+                              hint="an annotation file is a mapping with an `article:` section; "
+                                   "see docs/annotation-format.md, or remove the file")]
     if not isinstance(doc.data, dict):
         return None, [Problem(doc.location(()), "the file must be a mapping with an `article:` section")]
     problems = list(_schema_problems(doc))

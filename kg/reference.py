@@ -127,6 +127,8 @@ def _read_yaml(path: Path) -> dict[str, Any]:
         data = _safe_load_checked(text, path)
     except yaml.YAMLError as exc:
         _fail(path, f"is not valid YAML: {exc}")
+    except ValueError as exc:  # the constructor's, e.g. an impossible date such as 2001-02-30
+        _fail(path, f"holds a value that cannot be read ({exc}); check its dates and numbers")
     if not isinstance(data, dict):
         _fail(path, "must be a YAML mapping at the top level")
     return data

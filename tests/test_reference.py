@@ -279,6 +279,7 @@ MALFORMED = [
     ("voivodeships.yaml", 'teryt: "06"', "teryt: 06", "field 'teryt' must be non-empty text"),
     ("cities.yaml", "    name_en: Lublin\n", "    name_en: Lublin\n    name_en: Lublin\n", "duplicate field 'name_en'"),
     ("post-roles.yaml", "  - key: rektor\n", "  - key: rektor\n    lable_pl: x\n", "unknown field(s) lable_pl"),
+    ("programmes.yaml", "    start_year: 2007\n", "    start_year: 2001-02-30\n", "cannot be read (day is out of range"),
 ]
 
 

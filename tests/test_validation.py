@@ -396,3 +396,15 @@ def test_broken_shapes_are_a_different_error_with_exit_code_3(breakage, tmp_path
                        "002-darr-konferencja-badanie-sciezek-migracyjnych-2011.yaml")
     assert code == 3, err
     assert "shapes" in err
+
+
+@pytest.mark.parametrize("text", ["", "---\n", "~\n", "null\n", "# only a comment\n"])
+def test_an_empty_annotation_file_is_refused_not_skipped(text, store_copy, tmp_path, capsys):
+    path = tmp_path / "empty.yaml"
+    path.write_text(text, encoding="utf-8")
+    before = store_hash(store_copy)
+    for command in ("validate", "load"):
+        code, out, err = run(capsys, "--store", str(store_copy), command, str(path))
+        assert code == 1, (command, out, err)
+        assert re.search(rf"{re.escape(str(path))}:\d+:\d+: error:", err) and "empty" in err and "`article:`" in err
+    assert store_hash(store_copy) == before
