@@ -130,6 +130,8 @@ def timed(run, runs: int, *, timeout: float | None = None, budget: float | None 
         return times, rows
     except _Timeout:
         return [], -1
+    except MemoryError:  # rdflib materialises some sub-selects whole: at 10,000 articles one took 22 GB
+        return [], -2
 
 
 def busiest_person(store: ox.Store) -> str:
@@ -150,9 +152,9 @@ def p95(times: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def fmt(times: list[float], timeout: float) -> tuple[str, str]:
+def fmt(times: list[float], timeout: float, rows: int = -1) -> tuple[str, str]:
     if not times:
-        return f">{timeout:g} s", ""
+        return ("out of memory", "") if rows == -2 else (f">{timeout:g} s", "")
     return f"{statistics.median(times) * 1000:.1f}", f"{p95(times) * 1000:.1f}"
 
 
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-budget", type=float, default=60.0, help="stop repeating an rdflib query after (s)")
     parser.add_argument("--oxigraph-budget", type=float, default=60.0,
                         help="stop repeating an Oxigraph query after (s)")
+    parser.add_argument("--memory-limit-gb", type=float, default=16.0,
+                        help="address space of the benchmark process (0: no limit)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-queries"), help="cache of corpora and stores")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-infer", action="store_true", help="leave out the inferred graph")
@@ -171,6 +175,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGALRM, _on_alarm)
+    if args.memory_limit_gb:  # an rdflib query that explodes raises MemoryError instead of meeting the OOM killer
+        limit = int(args.memory_limit_gb * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     catalogue = load_catalogue(ROOT / "queries")
     if args.queries:
         catalogue = {n: catalogue[n] for n in args.queries.split(",")}
@@ -195,9 +202,9 @@ def main(argv: list[str] | None = None) -> int:
             rl_times, rl_rows = timed(lambda: len(list(dataset.query(portable))), args.runs,
                                       timeout=args.rdflib_timeout, budget=args.rdflib_budget)
             ox_med, ox_p95 = fmt(ox_times, 0)
-            rl_med, rl_p95 = fmt(rl_times, args.rdflib_timeout)
+            rl_med, rl_p95 = fmt(rl_times, args.rdflib_timeout, rl_rows)
             ratio = f"{statistics.median(rl_times) / statistics.median(ox_times):.0f}×" if rl_times else "–"
-            rows = f"{ox_rows} / {rl_rows if rl_rows >= 0 else '–'}" + ("" if rl_rows in (ox_rows, -1) else " ≠")
+            rows = f"{ox_rows} / {rl_rows if rl_rows >= 0 else '–'}" + ("" if rl_rows in (ox_rows, -1, -2) else " ≠")
             print(f"| {size:,} | {quads:,} | {name} | {ox_med} | {ox_p95} | {rl_med} | {rl_p95} | {ratio} | {rows} |",
                   flush=True)
         del dataset, store
