@@ -268,14 +268,44 @@ def _stage(store: ox.Store, server: SparqlServer, graph: ox.NamedNode, staging: 
     return len(triples)
 
 
+#: Server errors that mean "the transaction was rolled back, try again": Virtuoso's transaction timeout
+#: (SR171, seen when a checkpoint or a busy machine holds up a large MOVE) and deadlock (40001, SR172).
+TRANSIENT_ERRORS = ("SR171", "Transaction timed out", "40001", "SR172")
+#: Attempts of one swap request after a transient error, and the pause before the first retry (doubling).
+SWAP_RETRIES, RETRY_PAUSE = 3, 2.0
+
+
+def _move(server: SparqlServer, batch: list[tuple[str, str]]) -> None:
+    """MOVE each staged graph of *batch* onto its graph, in one update; retried after a transient error.
+
+    A retry is safe only if the failed attempt changed nothing: the server said it rolled back, and
+    every staging graph is still there (otherwise ``MOVE SILENT`` of a missing graph could empty the
+    target), so that is checked before each retry.
+    """
+    request = " ;\n".join(f"MOVE SILENT GRAPH <{staging}> TO GRAPH {ox.NamedNode(graph)}" for graph, staging in batch)
+    for attempt in range(SWAP_RETRIES + 1):
+        try:
+            server.update(request)
+            return
+        except EndpointError as exc:
+            transient = any(marker in str(exc) for marker in TRANSIENT_ERRORS)
+            if not transient or attempt == SWAP_RETRIES or not _all_present(server, [s for _, s in batch]):
+                raise
+            time.sleep(RETRY_PAUSE * 2 ** attempt)
+
+
+def _all_present(server: SparqlServer, graphs: list[str]) -> bool:
+    """Whether every one of *graphs* still holds triples on the server."""
+    return all(server.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}") > 0 for g in graphs)
+
+
 def _swap(server: SparqlServer, staged: dict[str, str], report: PushReport,
           progress: ProgressCallback | None) -> None:
     pending = list(staged.items())
     try:
         while pending:
             batch, rest = pending[:SWAP_BATCH], pending[SWAP_BATCH:]
-            server.update(" ;\n".join(f"MOVE SILENT GRAPH <{staging}> TO GRAPH {ox.NamedNode(graph)}"
-                                      for graph, staging in batch))
+            _move(server, batch)
             report.replaced += [graph for graph, _ in batch]
             pending = rest
             if progress:

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 import servers
-from kg import cli
+from kg import cli, push as push_module
 from kg.errors import EndpointError
 from kg.push import STAGING_PREFIX, SparqlServer, probe_row_cap, push
 from kg.queries import load_catalogue, run_stored
@@ -199,3 +199,29 @@ def test_a_large_graph_goes_up_to_virtuoso(virtuoso, tmp_path):
         assert target.count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{big}> {{ ?s ?p ?o }} }}") == 40_000
     finally:
         target.update(f"DROP SILENT GRAPH <{big}>")
+
+
+def test_a_swap_rolled_back_by_the_server_is_retried_and_a_real_failure_is_not(oxigraph, seed_store, monkeypatch):
+    """Virtuoso may roll a large MOVE back ("SR171: Transaction timed out") when a checkpoint or a busy machine
+    holds it up; kg push tries again (the staging graphs are checked to be intact first)."""
+    monkeypatch.setattr(push_module, "RETRY_PAUSE", 0.01)
+    original, moves = SparqlServer.update, []
+
+    def flaky(self, sparql):
+        if sparql.startswith("MOVE"):
+            moves.append(sparql)
+            if len(moves) == 1:
+                raise EndpointError("… answered HTTP 500: Virtuoso S1T00 Error SR171: Transaction timed out")
+        return original(self, sparql)
+    monkeypatch.setattr(SparqlServer, "update", flaky)
+    report = push(seed_store, sparql_server(oxigraph), probe_rows=0)
+    assert len(moves) >= 2 and moves[0] == moves[1]
+    assert len(report.replaced) == len(list(seed_store.named_graphs()))
+    assert len(remote_quads(oxigraph)) == len(seed_store) and staging_graphs(oxigraph) == 0
+
+    moves.clear()
+    monkeypatch.setattr(SparqlServer, "update", lambda self, sparql: (_ for _ in ()).throw(
+        EndpointError("HTTP 400: syntax error")) if sparql.startswith("MOVE") else original(self, sparql))
+    with pytest.raises(EndpointError, match="syntax error"):
+        push(seed_store, sparql_server(oxigraph), probe_rows=0)
+    assert staging_graphs(oxigraph) == 0
