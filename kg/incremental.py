@@ -32,7 +32,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -103,8 +103,9 @@ class _Working:
     from the store as it is *after* the load (old graphs of replaced articles left out, new ones in)."""
 
     def __init__(self, store: ox.Store, static: Iterable[ox.Triple], *, skip_graphs: set[str],
-                 new_triples: set[ox.Triple], hidden: set[ox.Triple], rules: Rules):
+                 new_triples: set[ox.Triple], hidden: set[ox.Triple], rules: Rules, check_time: Callable[[], None]):
         self.store = store
+        self.check_time = check_time
         self.skip = {ox.NamedNode(g) for g in skip_graphs}
         self.hidden = hidden  # triples that do not hold (any more), whatever the store says
         self.rules = rules
@@ -136,6 +137,7 @@ class _Working:
         todo = [n for n in nodes if not isinstance(n, ox.Literal) and n not in self.fetched]
         second = []
         for node in todo:
+            self.check_time()
             self.fetched.add(node)
             about = self._from_store(node) | self.by_subject.get(node, set())
             into = set()
@@ -169,6 +171,7 @@ class _Working:
         found: set[ox.Triple] = set()
         try:
             for _, sparql in _QUERIES:
+                self.check_time()
                 found.update(self.work.query(sparql))
         finally:
             self.work.clear_graph(_DELTA)
@@ -179,10 +182,11 @@ class _Working:
 
 
 def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, Iterable[ox.Quad]], *,
-             inferred_graph: str) -> Change:
+             inferred_graph: str, check_time: Callable[[], None] = lambda: None) -> Change:
     """How the inferred graph of *store* must change when *graphs* (article graph → its new quads)
     replace the graphs of those names (absent ones are added). *static* is the ontology and the
-    reference data (the rules' axioms). The store is only read.
+    reference data (the rules' axioms). The store is only read. *check_time* is called between
+    steps and raises when the time budget is spent (:func:`kg.limits.deadline_check`).
     """
     started = time.perf_counter()
     inferred_name = ox.NamedNode(inferred_graph)
@@ -211,7 +215,8 @@ def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, 
     overdeleted: set[ox.Triple] = set()
     if removed:
         # everything the store holds, the old article graphs and the inferred graph included
-        before = _Working(store, static, skip_graphs=set(), new_triples=set(), hidden=set(), rules=rules)
+        before = _Working(store, static, skip_graphs=set(), new_triples=set(), hidden=set(), rules=rules,
+                          check_time=check_time)
         delta = set(removed)
         while delta:
             change.rounds += 1
@@ -224,12 +229,17 @@ def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, 
     gone = removed | overdeleted
     # the store after the load: the new article graphs instead of the old, and what was inferred
     # except the over-deleted (an inferred triple can be the premise of another)
-    after = _Working(store, static, skip_graphs=replaced, new_triples=new_triples, hidden=gone, rules=rules)
+    after = _Working(store, static, skip_graphs=replaced, new_triples=new_triples, hidden=gone, rules=rules,
+                     check_time=check_time)
     for t in gone:
         after.fetch((t.subject, t.object))
         if t.predicate.value == RDF + "type":
             after.fetch_into(t.subject)
-    rederived = {t for t in gone if _follows(after, t)}
+    rederived = set()
+    for t in gone:
+        check_time()
+        if _follows(after, t):
+            rederived.add(t)
     change.rederived = len(rederived)
 
     # 4. insert: semi-naive from the added and re-derived triples, in the store as it is after the load

@@ -95,8 +95,7 @@ class Limited:
         try:
             wait = None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
             if not receiver.poll(wait):
-                raise BudgetExceeded(f"the {budget.what} took longer than its budget of {budget.seconds:g} s "
-                                     f"({_env('time', budget)}); it was stopped and nothing was changed")
+                raise out_of_time(budget)
             try:
                 status, value = receiver.recv()
             except (EOFError, OSError):  # died without answering: out of memory (Rust aborts) or killed
@@ -117,6 +116,23 @@ class Limited:
             os.kill(self._child.pid, signal.SIGKILL)
         self._child.join()
         self._receiver.close()
+
+
+def out_of_time(budget: Budget) -> BudgetExceeded:
+    """The error for work that ran past its time budget."""
+    return BudgetExceeded(f"the {budget.what} took longer than its budget of {budget.seconds:g} s "
+                          f"({_env('time', budget)}); it was stopped and nothing was changed")
+
+
+def deadline_check(budget: Budget) -> Callable[[], None]:
+    """A function that raises :func:`out_of_time` once *budget*'s time has passed (from now): for work
+    that cannot run in a child (it reads a store the parent holds open) and checks it between steps."""
+    deadline = time.monotonic() + budget.seconds if budget.seconds else None
+
+    def check() -> None:
+        if deadline is not None and time.monotonic() > deadline:
+            raise out_of_time(budget)
+    return check
 
 
 def start_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Limited:

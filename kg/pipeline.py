@@ -24,7 +24,7 @@ from .config import Project
 from .errors import AnnotationError, Location, OntologyError, Problem, ValidationError
 from .export import inferred_graph_iri
 from .iri import base_iri, mint
-from .limits import Budget, run_limited
+from .limits import Budget, deadline_check, run_limited
 from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
@@ -290,13 +290,13 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
         graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
         inferred_name = inferred_graph_iri(inputs.base)
         if infer:
-            inference, removed, added = _maintained_inference(store, store_path, inputs, graphs)
+            inference, removed, added = _maintained_inference(store, inputs, graphs)
         kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed, insert=added)
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)
 
 
-def _maintained_inference(store: ox.Store, store_path: Path, inputs: Inputs,
+def _maintained_inference(store: ox.Store, inputs: Inputs,
                           graphs: dict[str, list[ox.Quad]]) -> tuple[kginfer.Inference, list[ox.Quad], list[ox.Quad]]:
     """(inference, removed, added): how the inferred graph changes when *graphs* replace theirs.
 
@@ -309,8 +309,12 @@ def _maintained_inference(store: ox.Store, store_path: Path, inputs: Inputs,
         static = [ox.Triple(q.subject, q.predicate, q.object)
                   for graph_name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, graph_name)]
         try:
-            # within the inference budget, in a child with its own read-only handle (kg.limits)
-            change = run_limited(Budget.of("inference"), _maintain, store_path, static, graphs, name)
+            # In this process, on the store handle it holds: a second handle opened by a child while this
+            # process writes is undefined behaviour in RocksDB (it failed with missing SST files after a
+            # crash recovery). So the time budget is checked between steps, and the size of the working
+            # store is capped (TooLarge); the full recomputation below runs in a limited child as before.
+            change = kgincremental.maintain(store, static, graphs, inferred_graph=name,
+                                            check_time=deadline_check(Budget.of("inference")))
         except kgincremental.TooLarge:
             change = None
         if change is not None and not change.clashes:
@@ -321,11 +325,6 @@ def _maintained_inference(store: ox.Store, store_path: Path, inputs: Inputs,
     inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base, replaced=graphs), inputs.base)
     removed, added = _changes(store, name, inferred)
     return inference, removed, added
-
-
-def _maintain(store_path: Path, static: list[ox.Triple], graphs: dict[str, list[ox.Quad]],
-              inferred_graph: str) -> kgincremental.Change:
-    return kgincremental.maintain(kgstore.open_read_only(store_path), static, graphs, inferred_graph=inferred_graph)
 
 
 # -- inference (stage 5a) ------------------------------------------------------------------------------
