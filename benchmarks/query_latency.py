@@ -130,7 +130,7 @@ def timed(run, runs: int, *, timeout: float | None = None, budget: float | None 
         return times, rows
     except _Timeout:
         return [], -1
-    except MemoryError:  # rdflib materialises some sub-selects whole: at 10,000 articles one took 22 GB
+    except MemoryError:  # rdflib may materialise a sub-select whole (pyoxigraph aborts instead: the process ends)
         return [], -2
 
 
@@ -175,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGALRM, _on_alarm)
-    if args.memory_limit_gb:  # an rdflib query that explodes raises MemoryError instead of meeting the OOM killer
+    if args.memory_limit_gb:  # an exploding rdflib query raises MemoryError instead of meeting the OOM killer
+        # (a run at 10,000 articles was killed at 22 GB during an old good-practice-municipalities)
         limit = int(args.memory_limit_gb * 2**30)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     catalogue = load_catalogue(ROOT / "queries")
