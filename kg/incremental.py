@@ -36,7 +36,7 @@ from typing import Callable, Iterable, Mapping
 
 import pyoxigraph as ox
 
-from .infer import RULES, _SPARQL_PREFIXES, RDF, Clash, Inference, Rule, derivations, find_clashes, storable
+from .infer import RULES, _SPARQL_PREFIXES, RDF, Clash, Inference, derivations, find_clashes, storable
 
 _DEFAULT = ox.DefaultGraph()
 _DELTA = ox.NamedNode("urn:kg:incremental:delta")
@@ -84,14 +84,14 @@ class Rules:
         return cls(joins, ranges)
 
 
-def _consequence_queries() -> list[tuple[Rule, str]]:
+def _consequence_queries() -> list[str]:
     """For each rule and each of its fact premises: CONSTRUCT the head with that premise in the delta."""
     queries = []
     for rule in RULES:
         s, p, o = rule.head
         for index in range(rule.tbox, len(rule.body)):
-            queries.append((rule, f"{_SPARQL_PREFIXES}CONSTRUCT {{ {s} {p} {o} }} WHERE "
-                                  f"{rule.where(delta=(index, _DELTA.value))}"))
+            queries.append(f"{_SPARQL_PREFIXES}CONSTRUCT {{ {s} {p} {o} }} WHERE "
+                           f"{rule.where(delta=(index, _DELTA.value))}")
     return queries
 
 
@@ -170,7 +170,7 @@ class _Working:
         self.work.extend(ox.Quad(t.subject, t.predicate, t.object, _DELTA) for t in delta)
         found: set[ox.Triple] = set()
         try:
-            for _, sparql in _QUERIES:
+            for sparql in _QUERIES:
                 self.check_time()
                 found.update(self.work.query(sparql))
         finally:
