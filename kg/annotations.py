@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import jsonschema
+import jsonschema_rs
 import pyoxigraph as ox
 
 from .errors import AnnotationError, Location, Problem
@@ -167,8 +168,37 @@ def load_annotations(paths: Iterable[Path], reference: Reference, *, encoding: s
 
 # --- layer 2: JSON Schema ---------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def _schema_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(annotation_schema(), format_checker=jsonschema.FormatChecker())
+
+
+@lru_cache(maxsize=1)
+def _conforms_fast():
+    """jsonschema-rs's yes/no answer for the same schema (formats checked, as by the Python validator)."""
+    return jsonschema_rs.validator_for(annotation_schema(), validate_formats=True).is_valid
+
+
+def schema_conforms_fast(data: Any) -> bool:
+    """True when jsonschema-rs finds *data* valid (False also when it cannot read it).
+
+    Python's jsonschema takes 3.5 ms per synthetic article, jsonschema-rs 0.03 ms (measured on 500
+    files; 35 s of a 10,000-article build). Only a *yes* is taken from it: any other answer goes to
+    the Python validator, whose errors :func:`_explain` turns into messages. jsonschema-rs is never
+    more lenient than the Python validator on this schema (ECMA ``$`` does not match before a final
+    newline, and it checks ``uri``, which the Python one skips without rfc3987), which
+    ``tests/test_schema_fast.py`` checks on every test file and on generated mutations.
+    """
+    try:
+        return _conforms_fast()(data)
+    except (ValueError, TypeError):  # a Python value it cannot map to JSON
+        return False
+
+
 def _schema_problems(doc: YamlDocument) -> Iterator[Problem]:
-    validator = jsonschema.Draft202012Validator(annotation_schema(), format_checker=jsonschema.FormatChecker())
+    if schema_conforms_fast(doc.data):
+        return
+    validator = _schema_validator()
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path = tuple(error.absolute_path)
         message, hint, field_path = _explain(error, path)
