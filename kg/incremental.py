@@ -118,18 +118,40 @@ class _Working:
         self.work.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in static)
         self.fetched: set = set()
         self.fetched_into: set = set()
+        self.added = 0  # triples added to the working store since the static ones
 
     def __len__(self) -> int:
         return len(self.work)
 
-    def _from_store(self, subject=None, predicate=None, object_=None) -> set[ox.Triple]:
-        return {q.triple for q in self.store.quads_for_pattern(subject, predicate, object_, None)
-                if q.graph_name not in self.skip}
+    def _from_store(self, subject=None, predicates: Iterable[str] | None = None, object_=None) -> set[ox.Triple]:
+        """The distinct triples ``subject ?p object_`` (``?p`` among *predicates* if given) in the
+        graphs not skipped; a missing subject or object matches anything.
+
+        A SPARQL ``SELECT DISTINCT``, because the same triple sits in every article that mentions
+        its subject: the software agent of the provenance is described in all 10,000 article graphs
+        of a 10,000-article store, and reading those 30,000 quads into Python took 240 ms, against
+        18 ms for the query (1 ms against 0.24 ms for an organisation in a few articles). The
+        predicates go in one ``VALUES`` block: 3–5 times faster than a query per predicate.
+        """
+        if isinstance(subject, ox.BlankNode) or isinstance(object_, ox.BlankNode):
+            # a blank node label in a query would be a variable: read the quads (not in kg's data)
+            wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
+            return {q.triple for q in self.store.quads_for_pattern(subject, None, object_, None)
+                    if q.graph_name not in self.skip and (wanted is None or q.predicate in wanted)}
+        pattern = f"{subject or '?s'} ?p {object_ or '?o'}"
+        values = "" if predicates is None else f"VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }}"
+        skipped = f"FILTER(?g NOT IN ({', '.join(map(str, self.skip))}))" if self.skip else ""
+        query = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values} "
+                 f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} {skipped} }} }}")
+        return {ox.Triple(subject or row[0], row[1], object_ or row[2])
+                for row in self.store.query(query, use_default_graph_as_union=False)}
 
     def _add(self, triples: Iterable[ox.Triple]) -> None:
-        self.work.extend(ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in triples
-                         if t not in self.hidden)
-        if len(self.work) > MAX_WORKING_TRIPLES:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, _DEFAULT) for t in triples if t not in self.hidden]
+        self.work.extend(quads)
+        # an upper bound (some were there already): len() of an Oxigraph store counts every quad
+        self.added += len(quads)
+        if self.added > MAX_WORKING_TRIPLES:
             raise TooLarge(f"the working store passed {MAX_WORKING_TRIPLES:,} triples")
 
     def fetch(self, nodes: Iterable) -> None:
@@ -140,11 +162,9 @@ class _Working:
             self.check_time()
             self.fetched.add(node)
             about = self._from_store(node) | self.by_subject.get(node, set())
-            into = set()
-            for predicate in self.rules.join_predicates:
-                p = ox.NamedNode(predicate)
-                into |= self._from_store(None, p, node)
-                into |= {t for t in self.by_object.get(node, ()) if t.predicate == p}
+            joins = self.rules.join_predicates
+            into = self._from_store(None, joins, node) if joins else set()
+            into |= {t for t in self.by_object.get(node, ()) if t.predicate.value in joins}
             self._add(about | into)
             # the middle node of a chain is reached from its first link: fetch it too (re-derivation)
             second += [t.object for t in about if t.predicate.value in self.rules.join_predicates]
@@ -157,9 +177,10 @@ class _Working:
         if isinstance(node, ox.Literal) or node in self.fetched_into:
             return
         self.fetched_into.add(node)
-        for predicate in self.rules.range_predicates:
-            p = ox.NamedNode(predicate)
-            self._add(self._from_store(None, p, node) | {t for t in self.by_object.get(node, ()) if t.predicate == p})
+        ranges = self.rules.range_predicates
+        if ranges:
+            self._add(self._from_store(None, ranges, node)
+                      | {t for t in self.by_object.get(node, ()) if t.predicate.value in ranges})
 
     def consequences(self, delta: set[ox.Triple]) -> set[ox.Triple]:
         """Everything the rules conclude in one step with at least one premise in *delta*."""

@@ -11,11 +11,12 @@ import itertools
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from .annotations import load_annotations
@@ -77,6 +78,17 @@ class Inputs:
 
     def static_graphs(self) -> dict[str, Graph]:
         return {ontology_graph_iri(self.base): self.ontology, reference_graph_iri(self.base): self.reference.graph}
+
+    @cached_property
+    def static_quads(self) -> list[ox.Quad]:
+        """The ontology and reference graphs as Oxigraph quads (validation and inference both need them)."""
+        return [q for name, graph in self.static_graphs().items() for q in kgstore.graph_quads(graph, name)]
+
+    @cached_property
+    def static_subjects(self) -> frozenset[URIRef]:
+        """The IRIs the ontology and reference data describe."""
+        return frozenset(s for graph in self.static_graphs().values() for s in graph.subjects()
+                         if isinstance(s, URIRef))
 
 
 @dataclass
@@ -174,7 +186,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
     clock = _Timings(report.timings)
 
     def fill(store: ox.Store) -> None:
-        store.bulk_extend(q for name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, name))
+        store.bulk_extend(inputs.static_quads)
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):
@@ -306,8 +318,7 @@ def _maintained_inference(store: ox.Store, inputs: Inputs,
     """
     name = inferred_graph_iri(inputs.base)
     if store.contains_named_graph(ox.NamedNode(name)):
-        static = [ox.Triple(q.subject, q.predicate, q.object)
-                  for graph_name, graph in inputs.static_graphs().items() for q in kgstore.graph_quads(graph, graph_name)]
+        static = [q.triple for q in inputs.static_quads]
         try:
             # In this process, on the store handle it holds: a second handle opened by a child while this
             # process writes is undefined behaviour in RocksDB (it failed with missing SST files after a

@@ -187,24 +187,6 @@ def _fast_data_graph(store: ox.Store):
     return _DataGraph(store)
 
 
-_STATIC_CACHE: dict[int, tuple[Any, list[ox.Quad], frozenset[URIRef]]] = {}
-
-
-def _static_context(inputs: "Inputs") -> tuple[list[ox.Quad], frozenset[URIRef]]:
-    """Quads of the ontology and reference graphs, and their subjects (computed once per Inputs)."""
-    key = id(inputs)
-    cached = _STATIC_CACHE.get(key)
-    if cached is None or cached[0] is not inputs:
-        quads: list[ox.Quad] = []
-        subjects: set[URIRef] = set()
-        for name, graph in inputs.static_graphs().items():
-            quads += graph_quads(graph, name)
-            subjects.update(s for s in graph.subjects() if isinstance(s, URIRef))
-        _STATIC_CACHE.clear()
-        cached = _STATIC_CACHE[key] = (inputs, quads, frozenset(subjects))
-    return cached[1], cached[2]
-
-
 def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs") -> list[ox.Quad]:
     """What other articles in the store say about the nodes the new articles refer to.
 
@@ -220,7 +202,7 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     """
     described = {s for a in articles for s, t in a.graph.subject_objects(RDF.type)
                  if isinstance(s, URIRef) and str(t).startswith(str(KGO))}
-    _, static_subjects = _static_context(inputs)
+    static_subjects = inputs.static_subjects
     mentioned = {o for a in articles for o in a.graph.objects() if isinstance(o, URIRef)}
     nodes = described | (mentioned - described_nodes(articles) - static_subjects)
     events = {s for a in articles for s in a.graph.subjects(SCHEMA.startDate) if isinstance(s, URIRef)}
@@ -292,8 +274,7 @@ def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *,
     (a build prepares its next batch meanwhile) and may write to the store."""
     shapes = load_shapes(inputs.project.shapes_dir)
     data = ox.Store()
-    static_quads, _ = _static_context(inputs)
-    data.bulk_extend(static_quads)
+    data.bulk_extend(inputs.static_quads)
     for article in articles:
         data.bulk_extend(graph_quads(article.graph, str(article.graph_iri)))
     if store is not None:
