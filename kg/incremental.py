@@ -138,9 +138,10 @@ class _Working:
             wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
             return {q.triple for q in self.store.quads_for_pattern(subject, None, object_, None)
                     if q.graph_name not in self.skip and (wanted is None or q.predicate in wanted)}
-        pattern = f"{subject or '?s'} ?p {object_ or '?o'}"
-        values = "" if predicates is None else f"VALUES ?p {{ {' '.join(f'<{p}>' for p in predicates)} }}"
-        skipped = f"FILTER(?g NOT IN ({', '.join(map(str, self.skip))}))" if self.skip else ""
+        # pyoxigraph terms print as N-Triples (a NamedNode refuses a string that is not an IRI)
+        pattern = f"{_term(subject, '?s')} ?p {_term(object_, '?o')}"
+        values = "" if predicates is None else f"VALUES ?p {{ {_terms(ox.NamedNode(p) for p in predicates)} }}"
+        skipped = f"FILTER(?g NOT IN ({_terms(self.skip, ', ')}))" if self.skip else ""
         query = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values} "
                  f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} {skipped} }} }}")
         return {ox.Triple(subject or row[0], row[1], object_ or row[2])
@@ -289,6 +290,16 @@ def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, 
     change.working_triples = len(after)
     change.seconds = time.perf_counter() - started
     return change
+
+
+def _term(term, variable: str) -> str:
+    """A pyoxigraph term in SPARQL syntax (they print as N-Triples), or the variable if it is None."""
+    return variable if term is None else str(term)
+
+
+def _terms(terms: Iterable[ox.NamedNode], separator: str = " ") -> str:
+    """pyoxigraph terms in SPARQL syntax."""
+    return separator.join(map(str, terms))
 
 
 def _tbox(static: list[ox.Triple]) -> ox.Store:

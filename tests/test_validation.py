@@ -20,6 +20,7 @@ from kg.config import Project
 from kg.errors import ShapesError, ValidationError
 from kg.iri import mint
 from kg.namespaces import CV, EVENT_ROLE, INSTITUTION_TYPE, KGO, ORG, POST_ROLE, SCHEMA, TOPIC
+from kg import validate as validate_module
 from kg.validate import load_shapes, validate_articles
 
 BAD = ROOT / "tests" / "bad_annotations"
@@ -280,6 +281,27 @@ def test_shape_fires_on_its_targeted_bad_input(shape, seeds, inputs):
     result = next(r for r in report.results if r.shape == str(KGSH[shape]))
     assert result.message_pl and result.message_en and result.message_pl != result.message_en
     assert report.conforms == (result.severity != "Violation")
+
+
+def test_the_pyshacl_speed_up_changes_no_result(seeds, inputs, monkeypatch):
+    """kg.validate swaps pySHACL's list of constraint parameters for one with a set lookup: every
+    targeted bad input gives the same results with pySHACL's own list."""
+    import pyshacl.shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    def results(mutate, seed):
+        article = copy.copy(seeds[seed])
+        article.graph = copy.deepcopy(seeds[seed].graph)
+        mutate(article.graph)
+        return validate_articles([article], inputs, store=ox.Store()).results
+
+    for shape, (seed, mutate) in sorted(MUTATIONS.items()):
+        fast = results(mutate, seed)
+        assert isinstance(pyshacl.shape.CONSTRAINT_PARAMS[0], validate_module._ParameterList)
+        monkeypatch.setattr(validate_module, "_faster_pyshacl", lambda: None)
+        monkeypatch.setattr(pyshacl.shape, "CONSTRAINT_PARAMS", (list(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP))
+        assert results(mutate, seed) == fast, shape
+        monkeypatch.undo()
 
 
 # --- the corpus of bad annotations ---------------------------------------------------------------
