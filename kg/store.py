@@ -172,9 +172,24 @@ def recover(path: Path) -> None:
     leftovers = [p for p in sorted(path.parent.glob(f".{path.name}.old-*")) if not _pid_alive(p)]
     if not path.exists() and leftovers:
         leftovers[-1].rename(path)  # the crash happened between the two renames
-    for stale in [*path.parent.glob(f".{path.name}.old-*"), *path.parent.glob(f".{path.name}.new-*")]:
+    for stale in [*path.parent.glob(f".{path.name}.old-*"), *path.parent.glob(f".{path.name}.new-*"),
+                  *path.parent.glob(f".{path.name}.scratch-*")]:
         if not _pid_alive(stale):
             shutil.rmtree(stale, ignore_errors=True)
+
+
+@contextmanager
+def scratch_directory(path: Path) -> Iterator[Path]:
+    """A directory beside the store at *path* for a build's temporary files (on the store's file
+    system, not in a possibly small /tmp); removed afterwards, and by :func:`recover` after a crash."""
+    path = Path(path).resolve()
+    directory = path.with_name(f".{path.name}.scratch-{os.getpid()}")
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 def _pid_alive(leftover: Path) -> bool:

@@ -315,6 +315,7 @@ def _dead_pid() -> int:
     ({"old": "store"}, True),      # killed between the two renames: the old store comes back
     ({"new": "partial"}, False),   # killed while staging: the staging store goes, the old one stays
     ({"old": "partial"}, False),   # killed while deleting the old store after the swap
+    ({"new": "partial", "scratch": "partial"}, False),  # killed during inference: its dump goes too
 ])
 def test_recover_finishes_or_undoes_a_swap_of_a_dead_build(built_store, tmp_path, leftovers, store_kept):
     path = tmp_path / "store"
