@@ -10,8 +10,29 @@ Two kinds of IRIs live here:
 """
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Namespace as _RdflibNamespace
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+
+class Namespace(_RdflibNamespace):
+    """rdflib's :class:`~rdflib.Namespace` whose terms are made once.
+
+    rdflib builds (and checks) a new URIRef on every ``KGO.name``: 83,000 times for 500 synthetic
+    articles, 8 % of building their graphs. The terms are equal either way.
+    """
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):  # as rdflib: no special Python names
+            raise AttributeError(name)
+        key = (str(self), name)
+        term = _TERMS.get(key)
+        if term is None:
+            term = _TERMS[key] = self.term(name)
+        return term
+
+
+_TERMS: dict[tuple[str, str], URIRef] = {}
 
 VOCAB = "https://w3id.org/kg-pl-inclusion/"
 KGO = Namespace(VOCAB + "ontology#")
@@ -79,4 +100,4 @@ PREFIXES = {
     "sh": str(SH),
 }
 
-__all__ = [n for n in dir() if n.isupper()] + ["DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
+__all__ = [n for n in dir() if n.isupper()] + ["Namespace", "DCTERMS", "FOAF", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD"]
