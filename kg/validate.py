@@ -123,7 +123,9 @@ def load_shapes(shapes_dir: Path) -> Graph:
         raise ShapesError(f"no shapes found: {shapes_dir} has no .ttl files")
     key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
     if key not in _SHAPES_CACHE:
-        graph = Graph()
+        # rdflib's SimpleMemory store: pySHACL looks the shapes up for every focus node, and the default
+        # Memory store's context bookkeeping made validation 20-25 % slower (2.25 vs 1.77 s CPU, 300 articles)
+        graph = Graph(store="SimpleMemory")
         for path in files:
             try:
                 graph.parse(path, format="turtle")
