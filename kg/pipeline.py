@@ -232,7 +232,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         report.warnings = list(merged.warnings)
         if infer:
             with clock("OWL RL inference"), _stage(progress, "inferring (OWL 2 RL)"):
-                # the store holds exactly the asserted quads now: the child reads them from a dump
+                # the store holds exactly the asserted quads now: the inference reads them from a dump
                 report.inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base), inputs.base,
                                                          dump_of=store, scratch=store_path)
             with clock("writing the store"):
@@ -346,12 +346,13 @@ def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str, *, dump_of
                 scratch: Path | None = None) -> tuple[kginfer.Inference, list[ox.Quad]]:
     """The OWL 2 RL entailments of the quads *asserted()* yields, as quads of the inferred graph.
 
-    *dump_of*, if given, is a store that holds exactly those quads: it is dumped (by Oxigraph) to a
-    temporary N-Quads file beside the store at *scratch* that the inference child parses as it goes, instead of a
+    *dump_of*, if given, is a store that holds exactly those quads: Oxigraph dumps it to a temporary
+    N-Quads file beside the store at *scratch*, which the inference parses as it goes, instead of a
     list of every quad built in this process (about 400 bytes a quad in Python: 0.7 GB at 10,000
-    articles, copied once more into the child as it reads them). Raises
-    :class:`~kg.errors.OntologyError` naming the clashing triples and their article graphs if the
-    ontology and the data are inconsistent (*asserted* is called again to explain it).
+    articles, copied once more into the child as it reads them).
+
+    Raises :class:`~kg.errors.OntologyError` naming the clashing triples and their article graphs
+    if the ontology and the data are inconsistent (*asserted* is called again to explain it).
     """
     # Within the inference budget (kg.limits): the quads are read here, as the child must not use the store.
     if dump_of is None:
