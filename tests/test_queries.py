@@ -156,6 +156,26 @@ def test_key_parameters_become_kg_iris(seed_store):
     assert len(rows) == 4  # keys are slugged as in annotations
 
 
+def test_person_profile_gives_an_article_without_publisher_no_region():
+    """An article with no publisher (data pushed from elsewhere; kg's own annotations require one) must not
+    take another publisher's voivodeship: the region lookup has to sit inside the publisher's OPTIONAL."""
+    id_ = "https://w3id.org/kg-pl-inclusion/id/"
+    ns = {"kgo": "https://w3id.org/kg-pl-inclusion/ontology#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+          "dct": "http://purl.org/dc/terms/", "schema": "http://schema.org/"}
+    store = ox.Store()
+    store.load(input=f"""
+        @prefix kgo: <{ns['kgo']}> . @prefix rdfs: <{ns['rdfs']}> . @prefix dct: <{ns['dct']}> .
+        @prefix schema: <{ns['schema']}> .
+        <{id_}person/anna-nowak> a kgo:Person ; schema:name "Anna Nowak" .
+        <{id_}article/lone> dct:creator <{id_}person/anna-nowak> ; rdfs:label "Bez wydawcy"@pl .
+        <{id_}article/other> dct:publisher <{id_}organisation/rops> ; rdfs:label "Inny"@pl .
+        <{id_}organisation/rops> rdfs:label "ROPS"@pl ; kgo:inVoivodeship <{id_}voivodeship/lubelskie> .
+        <{id_}voivodeship/lubelskie> rdfs:label "województwo lubelskie"@pl .
+        """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
+    rows = run_stored(store, CATALOGUE["person-profile"], {"person": "anna-nowak"}).rows
+    assert [(r["where"], r["organisation"], r["region"]) for r in rows] == [("Bez wydawcy", None, None)]
+
+
 @pytest.mark.parametrize("name,values,message", [
     ("speakers-across-regions", {"min_region": "2"}, "has no parameter 'min_region'; it has: min_regions"),
     ("speakers-across-regions", {"min_regions": "two"}, "must be a whole number"),
