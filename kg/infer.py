@@ -330,6 +330,20 @@ class Inference:
     def consistent(self) -> bool:
         return not self.clashes
 
+    # An inference computed in a child process (kg.limits) comes back pickled: its triples travel as
+    # N-Triples, which pyoxigraph writes and reads in Rust (500,000 triples at 10,000 articles: 1 s
+    # instead of 10 s of pickling pyoxigraph objects one by one).
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in ("triples", "everything_derived"):
+            state[name] = ox.serialize(state[name], format=ox.RdfFormat.N_TRIPLES)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in ("triples", "everything_derived"):
+            state[name] = [q.triple for q in ox.parse(state[name], format=ox.RdfFormat.N_TRIPLES)]
+        self.__dict__.update(state)
+
 
 def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) -> Inference:
     """Apply :data:`RULES` to the asserted *quads* (all graphs merged) until nothing new follows.
@@ -347,6 +361,13 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
     work = ox.Store()
     default = ox.DefaultGraph()
     work.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default) for q in quads)
+    return saturate(work, max_rounds=max_rounds, started=started)
+
+
+def saturate(work: ox.Store, *, max_rounds: int = 100, started: float | None = None) -> Inference:
+    """:func:`materialise` on an in-memory store that holds the asserted triples in its default graph
+    (:attr:`Premises.store`); the rounds' conclusions are added to it as named graphs."""
+    started = time.perf_counter() if started is None else started
     asserted = len(work)
     check_constructs(work)
     derived: list[ox.Triple] = []
@@ -371,6 +392,67 @@ def materialise(quads: Iterable[ox.Quad | ox.Triple], *, max_rounds: int = 100) 
             triples.append(triple)
     return Inference(triples, clashes, rounds, time.perf_counter() - started, asserted, len(derived), dropped,
                      derived if clashes else [])
+
+
+# -- the premises of a build -----------------------------------------------------------------------
+
+#: The properties the ontology's axioms name for the rules: the ones whose facts a rule reads or concludes.
+_RULE_PROPERTIES = _SPARQL_PREFIXES + """SELECT DISTINCT ?p WHERE {
+  { ?p rdfs:domain|rdfs:range|rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf|owl:propertyChainAxiom ?x }
+  UNION { ?x rdfs:subPropertyOf|owl:equivalentProperty|owl:inverseOf|owl:onProperty ?p }
+  UNION { ?p rdf:type owl:SymmetricProperty } UNION { ?p rdf:type owl:TransitiveProperty }
+  UNION { ?x owl:propertyChainAxiom/rdf:rest*/rdf:first ?p }
+  FILTER (isIRI(?p))
+}"""
+#: Triples that make a property one of those: stated by an article, they could make facts skipped before count.
+_PROPERTY_AXIOMS = frozenset({RDFS + "domain", RDFS + "range", RDFS + "subPropertyOf", OWL + "equivalentProperty",
+                              OWL + "inverseOf", OWL + "onProperty", OWL + "propertyChainAxiom"})
+_PROPERTY_CLASSES = frozenset({OWL + "SymmetricProperty", OWL + "TransitiveProperty"})
+#: The only RDF/RDFS/OWL predicates left out of the premises: annotations, no semantics in OWL 2 RL.
+_ANNOTATIONS = frozenset({RDFS + "label", RDFS + "comment", RDFS + "seeAlso", RDFS + "isDefinedBy"})
+_RULE_NAMESPACES = (RDF, RDFS, OWL)
+
+
+class Premises:
+    """The triples the rules can use, gathered as a build writes its batches: an in-memory store with
+    every graph merged into the default graph, for :func:`saturate`.
+
+    It keeps ``rdf:type``, the RDF/RDFS/OWL vocabulary (what :func:`check_constructs` reads; annotations
+    aside) and the facts of the properties the ontology's axioms name (:data:`_RULE_PROPERTIES`). No other
+    triple can be the premise or the conclusion of an OWL 2 RL rule kg implements (:data:`RULES`), so
+    names, labels, provenance, evidence and dates are not copied: about a third of the quads of a
+    corpus. This replaced dumping the finished store to N-Quads and parsing it back for the inference
+    (33 of its 43 s at 10,000 articles, docs/performance.md).
+
+    The properties are read from *static* (the ontology and reference graphs), given first. An article
+    that stated a property axiom itself (kg's do not) could make facts skipped earlier matter:
+    :attr:`complete` then turns False, and the caller must infer from every asserted quad instead.
+    """
+
+    def __init__(self, static: Iterable[ox.Quad]):
+        static = list(static)
+        schema = ox.Store()
+        schema.bulk_extend(ox.Quad(q.subject, q.predicate, q.object) for q in static)
+        self.properties = frozenset(row[0].value for row in schema.query(_RULE_PROPERTIES))
+        self.store = ox.Store()
+        self.complete = True
+        self._add(static, data=False)
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Keep what the rules can use of *quads* (an article batch as it is written)."""
+        self._add(quads, data=True)
+
+    def _add(self, quads: Iterable[ox.Quad], *, data: bool) -> None:
+        kept, properties, rdf_type = [], self.properties, RDF_TYPE.value
+        for quad in quads:
+            predicate = quad.predicate.value
+            if predicate in properties or predicate == rdf_type or (
+                    predicate.startswith(_RULE_NAMESPACES) and predicate not in _ANNOTATIONS):
+                kept.append(ox.Quad(quad.subject, quad.predicate, quad.object))
+                if data and (predicate in _PROPERTY_AXIOMS or (
+                        predicate == rdf_type and quad.object.value in _PROPERTY_CLASSES)):
+                    self.complete = False
+        self.store.bulk_extend(kept)
 
 
 def storable(triple: ox.Triple) -> str | None:

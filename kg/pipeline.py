@@ -187,6 +187,8 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
 
     def fill(store: ox.Store) -> None:
         store.bulk_extend(inputs.static_quads)
+        # what the inference needs, gathered as the batches are written (kg.infer.Premises)
+        premises = kginfer.Premises(inputs.static_quads) if infer else None
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):
@@ -214,6 +216,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             with clock("writing the store"):
                 quads = [q for a in articles for q in kgstore.graph_quads(a.graph, str(a.graph_iri))]
                 store.bulk_extend(quads)
+            if premises is not None:
+                with clock("OWL RL inference"):
+                    premises.add(quads)
             report.articles += [a.annotation.key for a in articles]
             report.triples_written += len(quads)
             if progress:
@@ -232,9 +237,11 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         report.warnings = list(merged.warnings)
         if infer:
             with clock("OWL RL inference"), _stage(progress, "inferring (OWL 2 RL)"):
-                # the store holds exactly the asserted quads now: the inference reads them from a dump
+                # the store holds exactly the asserted quads now: should the premises be incomplete,
+                # the inference reads them all from a dump
                 report.inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base), inputs.base,
-                                                         dump_of=store, scratch=store_path)
+                                                         dump_of=store, scratch=store_path, premises=premises)
+                premises = None
             with clock("writing the store"):
                 store.bulk_extend(inferred)
 
@@ -343,8 +350,12 @@ def _maintained_inference(store: ox.Store, inputs: Inputs,
 # -- inference (stage 5a) ------------------------------------------------------------------------------
 
 def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str, *, dump_of: ox.Store | None = None,
-                scratch: Path | None = None) -> tuple[kginfer.Inference, list[ox.Quad]]:
+                scratch: Path | None = None,
+                premises: kginfer.Premises | None = None) -> tuple[kginfer.Inference, list[ox.Quad]]:
     """The OWL 2 RL entailments of the quads *asserted()* yields, as quads of the inferred graph.
+
+    *premises*, if given and complete, hold what the rules need of those quads already
+    (:class:`kg.infer.Premises`, gathered by a build as it wrote them): the inference starts from them.
 
     *dump_of*, if given, is a store that holds exactly those quads: Oxigraph dumps it to a temporary
     N-Quads file beside the store at *scratch*, which the inference parses as it goes, instead of a
@@ -355,7 +366,10 @@ def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str, *, dump_of
     if the ontology and the data are inconsistent (*asserted* is called again to explain it).
     """
     # Within the inference budget (kg.limits): the quads are read here, as the child must not use the store.
-    if dump_of is None:
+    if premises is not None and premises.complete:
+        # the child works on its copy of the in-memory premises (fork): nothing is read or parsed again
+        inference = run_limited(Budget.of("inference"), kginfer.saturate, premises.store)
+    elif dump_of is None:
         inference = run_limited(Budget.of("inference"), kginfer.materialise, list(asserted()))
     else:
         with kgstore.scratch_directory(scratch or Path(tempfile.gettempdir()) / "kg") as directory:

@@ -383,3 +383,47 @@ def test_explain_reads_literals_and_rejects_unknown_prefixes():
     with pytest.raises(Exception) as caught:
         parse_term("nope:thing", position="predicate")
     assert "prefix" in str(caught.value)
+
+
+# -- the premises a build gathers (kg.infer.Premises) ------------------------------------------------
+
+def _static_and_data(store: ox.Store) -> tuple[list[ox.Quad], list[ox.Quad]]:
+    asserted = asserted_quads(store)
+    static = [q for q in asserted if "/graph/article/" not in q.graph_name.value]
+    return static, [q for q in asserted if "/graph/article/" in q.graph_name.value]
+
+
+def test_premises_keep_what_the_rules_read_and_infer_the_same(seed_store):
+    static, data = _static_and_data(seed_store)
+    premises = infer.Premises(static)
+    premises.add(data)
+    kept = {q.triple for q in premises.store}
+    predicates = {t.predicate.value for t in kept}
+    assert premises.complete
+    assert infer.RDF_TYPE.value in predicates and "https://w3id.org/kg-pl-inclusion/ontology#inVoivodeship" in predicates
+    assert not predicates & {infer.RDFS + "label", "http://schema.org/name", "http://www.w3.org/ns/prov#wasDerivedFrom"}
+    assert len(kept) < 0.8 * len({q.triple for q in static + data})
+    assert set(infer.saturate(premises.store).triples) == set(infer.materialise(static + data).triples)
+
+
+def test_an_article_stating_a_property_axiom_makes_the_build_read_every_quad(seed_store):
+    """Facts of a property nobody gave an axiom are skipped; if an article then gives one, the premises
+    are incomplete and the inference must start from all asserted quads (it then finds `a q b`)."""
+    static, _ = _static_and_data(seed_store)
+    ex, graph = "https://example.org/", ox.NamedNode(BASE + "graph/article/x")
+    data = [ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.NamedNode(ex + "b"), graph),
+            ox.Quad(ox.NamedNode(ex + "p"), ox.NamedNode(infer.RDFS + "subPropertyOf"), ox.NamedNode(ex + "q"), graph)]
+    premises = infer.Premises(static)
+    premises.add(data)
+    assert not premises.complete
+    inference, quads = pipeline.infer_graph(lambda: static + data, BASE, premises=premises)
+    assert ox.Triple(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "q"), ox.NamedNode(ex + "b")) in inference.triples
+
+
+def test_an_inference_survives_the_trip_from_the_child_process(seed_store):
+    """A build's inference comes back from a forked child pickled, its triples as N-Triples."""
+    import pickle
+    inference = infer.materialise(asserted_quads(seed_store))
+    inference.everything_derived = [ox.Triple(ox.BlankNode("b0"), infer.RDF_TYPE, ox.Literal("ż\n\"", language="pl"))]
+    copy = pickle.loads(pickle.dumps(inference))
+    assert copy == inference and copy.triples and copy.triples == inference.triples
