@@ -407,6 +407,18 @@ def _asserted_quads(store: ox.Store, base: str, replaced: dict[str, list[ox.Quad
         yield from quads
 
 
+def _premises(store: ox.Store, base: str) -> kginfer.Premises:
+    """What the rules need of the asserted graphs of *store* (kg.infer.Premises), read graph by graph:
+    not a list of every quad in Python (about 400 bytes a quad)."""
+    static = [ox.DefaultGraph(), ox.NamedNode(ontology_graph_iri(base)), ox.NamedNode(reference_graph_iri(base))]
+    premises = kginfer.Premises(q for graph in static for q in store.quads_for_pattern(None, None, None, graph))
+    skip = {inferred_graph_iri(base), *(g.value for g in static[1:])}
+    for graph in store.named_graphs():
+        if graph.value not in skip:
+            premises.add(store.quads_for_pattern(None, None, None, graph))
+    return premises
+
+
 @dataclass
 class InferReport:
     """What ``kg infer`` did."""
@@ -427,7 +439,7 @@ def infer_store(store_path: Path, *, base: str | None = None) -> InferReport:
     base = base or base_iri()
     name = inferred_graph_iri(base)
     with kgstore.writable(store_path) as store:
-        inference, quads = infer_graph(lambda: _asserted_quads(store, base), base)
+        inference, quads = infer_graph(lambda: _asserted_quads(store, base), base, premises=_premises(store, base))
         removed, added = _changes(store, name, quads)
         if len(removed) + len(added) <= LARGE_CHANGE:
             kgstore.replace_graphs(store, {}, delete=removed, insert=added)

@@ -95,7 +95,7 @@ def test_export_leaves_out_inferences_unless_asked(seed_store):
     assert f"{inferred_only} <{INFERRED}> ." in with_inferred
 
 
-def test_build_without_inference_has_no_inferred_graph_and_kg_infer_adds_it(project, tmp_path):
+def test_build_without_inference_has_no_inferred_graph_and_kg_infer_adds_it(project, tmp_path, seed_store):
     store_path = tmp_path / "store"
     runner = CliRunner()
     built = runner.invoke(cli, ["--store", str(store_path), "build", "--quiet", "--no-infer"])
@@ -109,6 +109,9 @@ def test_build_without_inference_has_no_inferred_graph_and_kg_infer_adds_it(proj
     assert "consistent" in inferred.output
     store = ox.Store.read_only(str(store_path))
     assert store.contains_named_graph(ox.NamedNode(INFERRED))
+    # the same entailments as a build's (kg infer reads the store's premises graph by graph)
+    inferred = set(store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED)))
+    assert inferred == set(seed_store.quads_for_pattern(None, None, None, ox.NamedNode(INFERRED)))
 
 
 def test_kg_infer_rewrites_the_store_when_much_changes(project, tmp_path, monkeypatch):
