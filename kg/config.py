@@ -15,6 +15,8 @@ SETTINGS = {
     "store": ("KG_STORE", "store", "directory of the embedded store (relative to the project root)"),
     "base_iri": ("KG_BASE_IRI", DEFAULT_BASE_IRI, "base IRI of every minted resource IRI"),
     "project": ("KG_PROJECT", None, "project root holding ontology/, data/, shapes/ and queries/"),
+    "cache_dir": ("KG_CACHE_DIR", None, "cache of the parsed ontology and reference data (default "
+                  "$XDG_CACHE_HOME/kg or ~/.cache/kg; 'off': none), see kg.cache"),
     # Budgets of the work input can make arbitrarily expensive (kg.limits); 0 switches one off.
     "query_timeout": ("KG_QUERY_TIMEOUT", "30", "seconds a SPARQL query on the store may run"),
     "inference_timeout": ("KG_INFERENCE_TIMEOUT", "600", "seconds OWL RL inference may run"),

@@ -30,6 +30,7 @@ from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
 from .validate import PendingValidation, ValidationReport, start_validation, validate_articles
+from . import cache as kgcache
 from . import incremental as kgincremental
 from . import infer as kginfer
 from . import store as kgstore
@@ -73,8 +74,14 @@ class Inputs:
 
     @classmethod
     def read(cls, project: Project, base: str | None = None) -> "Inputs":
+        """Parse the ontology and reference data, or take them from kg's cache (:mod:`kg.cache`)."""
         base = base or base_iri()
-        return cls(project, base, load_ontology(project), load_reference(project.reference_dir, base=base))
+        key = kgcache.fingerprint(base, project.ontology_dir, project.reference_dir)
+        cached = kgcache.load(key)
+        if cached is None:
+            cached = load_ontology(project), load_reference(project.reference_dir, base=base)
+            kgcache.save(key, *cached)
+        return cls(project, base, *cached)
 
     def static_graphs(self) -> dict[str, Graph]:
         return {ontology_graph_iri(self.base): self.ontology, reference_graph_iri(self.base): self.reference.graph}
@@ -133,12 +140,12 @@ class _NoShapes:
         return ValidationReport()
 
 
-def _start_shacl(articles: list[ArticleGraph], inputs: Inputs,
-                 store: ox.Store | None) -> PendingValidation | _NoShapes:
+def _start_shacl(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None,
+                 quads: list[ox.Quad]) -> PendingValidation | _NoShapes:
     """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
         return _NoShapes()
-    return start_validation(articles, inputs, store=store)
+    return start_validation(articles, inputs, store=store, quads=quads)
 
 
 def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
@@ -211,10 +218,11 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             problems += _repeated_keys(articles, seen)
             if problems:  # keep checking files, but nothing more needs building
                 continue
-            with clock("SHACL validation"):
-                validating = _start_shacl(articles, inputs, store if start else None)
-            with clock("writing the store"):
+            with clock("writing the store"):  # converted once, for the validation and the store
                 quads = [q for a in articles for q in kgstore.graph_quads(a.graph, str(a.graph_iri))]
+            with clock("SHACL validation"):
+                validating = _start_shacl(articles, inputs, store if start else None, quads)
+            with clock("writing the store"):
                 store.bulk_extend(quads)
             if premises is not None:
                 with clock("OWL RL inference"):

@@ -281,16 +281,18 @@ class PendingValidation:
         return ValidationReport(_results(report_graph, self.shapes, self.articles, self.inputs), report_graph)
 
 
-def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *,
-                     store: ox.Store | None = None) -> PendingValidation:
+def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: ox.Store | None = None,
+                     quads: Iterable[ox.Quad] | None = None) -> PendingValidation:
     """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
     context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
-    (a build prepares its next batch meanwhile) and may write to the store."""
+    (a build prepares its next batch meanwhile) and may write to the store. *quads*, if given, are the
+    articles' graphs already converted to pyoxigraph (a build converts each batch once, for this and the store)."""
     shapes = load_shapes(inputs.project.shapes_dir)
     data = ox.Store()
     data.bulk_extend(inputs.static_quads)
-    for article in articles:
-        data.bulk_extend(graph_quads(article.graph, str(article.graph_iri)))
+    if quads is None:
+        quads = (q for article in articles for q in graph_quads(article.graph, str(article.graph_iri)))
+    data.bulk_extend(quads)
     if store is not None:
         data.bulk_extend(store_context(store, articles, inputs))
     _faster_pyshacl()  # here, so that the forked child inherits it

@@ -14,6 +14,12 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXED_EPOCH = "1700000000"
 
+# kg's cache of parsed inputs (kg.cache) goes to a directory of this run, not the user's ~/.cache;
+# subprocesses started by tests inherit it
+if "KG_CACHE_DIR" not in os.environ:
+    import tempfile
+    os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="kg-test-cache-")
+
 
 @pytest.fixture(scope="session")
 def project() -> Project:

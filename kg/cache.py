@@ -1,0 +1,135 @@
+"""A cache of the parsed ontology and reference data (:class:`kg.pipeline.Inputs`).
+
+Every ``kg load``, ``kg validate`` and ``kg build`` starts by parsing the ontology (rdflib's Turtle
+parser, then canonical blank-node labels) and building the reference graph from its YAML files:
+0.15–0.3 s, a quarter of loading one article into a store of 10,000 (docs/performance.md). The
+result depends only on those files, the base IRI and kg's own code, so it is kept between runs.
+
+An entry is named by a SHA-256 *fingerprint* of exactly those inputs: any change to them makes a new
+entry, never a stale answer, and an entry that cannot be read (or a directory that cannot be written)
+is ignored. Entries are N-Triples and JSON, not pickle: a cache file must never be able to run code.
+The directory is ``KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``; ``KG_CACHE_DIR=off``
+switches the cache off.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.graph import ReadOnlyGraphAggregate
+
+from .config import SETTINGS
+from .reference import Reference
+
+#: Bumped when the layout of an entry changes.
+FORMAT = "1"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_directory() -> Path | None:
+    """Where entries live, or None when the cache is off."""
+    configured = os.environ.get(SETTINGS["cache_dir"][0])
+    if configured:
+        return None if configured.lower() == "off" else Path(configured)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "kg"
+
+
+def fingerprint(base: str, *directories: Path) -> str:
+    """SHA-256 of the base IRI, kg's source and every file under *directories* (names and bytes)."""
+    digest = hashlib.sha256(f"kg-inputs {FORMAT}\n{base}\n".encode())
+    for root in (_PACKAGE, *directories):
+        for path in sorted(p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            if root == _PACKAGE and path.suffix not in (".py", ".json"):
+                continue
+            digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load(key: str) -> tuple[Graph, Reference] | None:
+    """The ontology graph and reference data of entry *key*, or None if there is no usable entry."""
+    directory = cache_directory()
+    if directory is None:
+        return None
+    try:
+        entry = json.loads((directory / f"inputs-{key}.json").read_text(encoding="utf-8"))
+        if entry.get("format") != FORMAT:
+            return None
+        # read-only, as kg.pipeline.load_ontology returns it (rdflib's canonical graph)
+        ontology, reference_graph = ReadOnlyGraphAggregate([_graph(entry["ontology"])]), _graph(entry["reference"])
+        reference = Reference(
+            reference_graph, {ns: frozenset(keys) for ns, keys in entry["keys"].items()},
+            {(ns, key): URIRef(iri) for ns, key, iri in entry["iris"]},
+            {(ns, key): label for ns, key, label in entry["labels"]})
+    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
+        return None  # missing, unreadable or damaged: rebuilt by the caller
+    return ontology, reference
+
+
+def save(key: str, ontology: Graph, reference: Reference) -> None:
+    """Write entry *key* atomically (a temporary file renamed); say nothing if that is impossible."""
+    directory = cache_directory()
+    if directory is None:
+        return
+    ontology_text, reference_text = _ntriples(ontology), _ntriples(reference.graph)
+    # N-Triples cannot tell rdflib's plain literal "x" from "x"^^xsd:string: a graph that would not
+    # come back identical is not cached
+    if set(_graph(ontology_text)) != set(ontology) or set(_graph(reference_text)) != set(reference.graph):
+        return
+    entry = {"format": FORMAT, "ontology": ontology_text, "reference": reference_text,
+             "keys": {ns: sorted(keys) for ns, keys in reference.keys.items()},
+             "iris": sorted([ns, key, str(iri)] for (ns, key), iri in reference._iris.items()),
+             "labels": sorted([ns, key, label] for (ns, key), label in reference._labels.items())}
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
+                                         prefix=".inputs-", suffix=".tmp") as handle:
+            json.dump(entry, handle, ensure_ascii=False)
+        os.replace(handle.name, directory / f"inputs-{key}.json")
+    except OSError:
+        try:
+            os.unlink(handle.name)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def _ntriples(graph: Graph) -> str:
+    return ox.serialize((ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph),
+                        format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+
+
+def _graph(text: str) -> Graph:
+    graph = Graph()
+    graph.addN((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object), graph)
+               for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    return graph
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+
+
+def _to_rdflib(term):
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
