@@ -105,7 +105,9 @@ def _ntriples(graph: Graph) -> str:
 
 
 def _graph(text: str) -> Graph:
-    graph = Graph()
+    # rdflib's SimpleMemory store: these graphs are only read, and adding to the default Memory store
+    # (context bookkeeping, an event per triple) was most of reading an entry
+    graph = Graph(store="SimpleMemory")
     graph.addN((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object), graph)
                for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     return graph
