@@ -163,6 +163,11 @@ REFUSED = {
                     ":4:10: error: article.title: must not be empty (write the text, or remove the field)"),
     "blank-name": (replaced(NAME_LINE, "    name: '   '\n"),
                    ":16:11: error: people[0].name: must not be empty"),
+    # a block scalar ends with a newline, which Python's `$` let through before JSON Schema's ECMA one applied
+    "key-final-newline": (replaced("  - key: jan-kowalski\n", "  - key: |\n      jan-kowalski\n"),
+                          ":15:10: error: people[0].key: 'jan-kowalski\\n' is not a valid key"),
+    "url-final-newline": (replaced("https://example.org/artykul/900", '"https://example.org/artykul/900\\n"'),
+                          ":7:8: error: article.url: 'https://example.org/artykul/900\\n' is not an http(s) address"),
     "empty-key": (replaced("  - key: jan-kowalski", "  - key: ''"),
                   ":15:10: error: people[0].key: '' is not a valid key"),
     "long-field": (replaced(NAME_LINE, f"    name: {LONG}\n"),
