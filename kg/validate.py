@@ -189,7 +189,36 @@ def _fast_data_graph(store: ox.Store):
     return _DataGraph(store)
 
 
-def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs") -> list[ox.Quad]:
+class WrittenSubjects:
+    """What a build has written so far that :func:`store_context` can find: the subjects of
+    :data:`CONTEXT_PREDICATES` triples and the events participations are in, over the article graphs
+    of the batches already written (:func:`kg.pipeline.build_store` adds each batch).
+
+    A node outside them has no context, so its query is skipped: in a build, most nodes of a batch
+    are new (its events, participations and posts are minted per article).
+    """
+
+    def __init__(self) -> None:
+        self.subjects: set[str] = set()
+        self.events: set[str] = set()
+
+    def add(self, quads: Iterable[ox.Quad]) -> None:
+        """Note what the article-graph *quads* (a batch, as written) make findable."""
+        subjects, events = self.subjects, self.events
+        for quad in quads:
+            predicate = quad.predicate.value
+            if predicate in _CONTEXT_IRIS:
+                subjects.add(quad.subject.value)
+            if predicate == _IN_EVENT and isinstance(quad.subject, ox.NamedNode):
+                events.add(quad.object.value)
+
+
+_CONTEXT_IRIS = frozenset(map(str, CONTEXT_PREDICATES))
+_IN_EVENT = str(KGO.inEvent)
+
+
+def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs",
+                  written: WrittenSubjects | None = None) -> list[ox.Quad]:
     """What other articles in the store say about the nodes the new articles refer to.
 
     For every entity the new graphs describe or mention (not the PROV nodes every article graph
@@ -203,7 +232,8 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     Python grew with the store (6.4 s of CPU for a batch of 1,000 articles against a store of 10,000,
     about ten times that at 100,000); the query drops the duplicates inside Oxigraph. (A single query
     with the *nodes* in a ``VALUES`` block took 3 s instead of 40 ms at 1,000 articles: Oxigraph does
-    not drive index lookups from it, docs/validation.md.)
+    not drive index lookups from it, docs/validation.md.) With *written* (a build), only the nodes
+    and events it says the store has something about are asked for.
     """
     described = {s for a in articles for s, t in a.graph.subject_objects(RDF.type)
                  if isinstance(s, URIRef) and str(t).startswith(str(KGO))}
@@ -211,6 +241,9 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     mentioned = {o for a in articles for o in a.graph.objects() if isinstance(o, URIRef)}
     nodes = described | (mentioned - described_nodes(articles) - static_subjects)
     events = {s for a in articles for s in a.graph.subjects(SCHEMA.startDate) if isinstance(s, URIRef)}
+    if written is not None:
+        nodes = {n for n in nodes if str(n) in written.subjects}
+        events = {e for e in events if str(e) in written.events}
     # only other articles' graphs: an IRI prefix, minus the graphs being replaced
     article_graphs = ox.Literal(str(graph_iri_for("x", inputs.base))[:-1])
     # the graphs the new articles replace: only those already in the store (none in a build's batch)
@@ -282,7 +315,8 @@ class PendingValidation:
 
 
 def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: ox.Store | None = None,
-                     quads: Iterable[ox.Quad] | None = None) -> PendingValidation:
+                     quads: Iterable[ox.Quad] | None = None,
+                     written: WrittenSubjects | None = None) -> PendingValidation:
     """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
     context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
     (a build prepares its next batch meanwhile) and may write to the store. *quads*, if given, are the
@@ -294,7 +328,7 @@ def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: o
         quads = (q for article in articles for q in graph_quads(article.graph, str(article.graph_iri)))
     data.bulk_extend(quads)
     if store is not None:
-        data.bulk_extend(store_context(store, articles, inputs))
+        data.bulk_extend(store_context(store, articles, inputs, written))
     _faster_pyshacl()  # here, so that the forked child inherits it
     # Within the validation budget (kg.limits): `data` is in memory, so the forked child may use it.
     running = start_limited(Budget.of("validation"), _run_pyshacl, data, shapes)

@@ -65,3 +65,25 @@ def test_people_speak_in_several_voivodeships():
             if "person" in item and item["role"] != "participant":
                 regions[item["person"]].add(region)
     assert sum(1 for r in regions.values() if len(r) >= 2) >= 10
+
+
+def test_a_build_asks_for_the_context_only_of_nodes_it_has_written(tmp_path, project):
+    """kg.validate.WrittenSubjects: skipping the nodes earlier batches never described changes no context."""
+    from kg.store import graph_quads
+    from kg.namespaces import SCHEMA
+    from kg.validate import WrittenSubjects, store_context
+    import pyoxigraph as ox
+
+    corpus = synth.generate(160, tmp_path, seed=11)
+    inputs = pipeline.Inputs.read(project)
+    first, second = (pipeline.prepare_articles(files, inputs) for files in (corpus[:120], corpus[120:]))
+    store, written = ox.Store(), WrittenSubjects()
+    store.bulk_extend(inputs.static_quads)
+    quads = [q for a in first for q in graph_quads(a.graph, str(a.graph_iri))]
+    store.bulk_extend(quads)
+    written.add(quads)
+    everything = store_context(store, second, inputs)
+    assert len(everything) > 50  # the batches share people, organisations and places
+    assert store_context(store, second, inputs, written) == everything
+    new_events = {str(s) for a in second for s in a.graph.subjects(SCHEMA.startDate)}
+    assert new_events and not new_events & written.events  # so some queries were skipped
