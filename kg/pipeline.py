@@ -29,7 +29,7 @@ from .limits import Budget, deadline_check, run_limited
 from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
-from .validate import PendingValidation, ValidationReport, WrittenSubjects, start_validation, validate_articles
+from .validate import PendingValidation, ValidationReport, BuildContext, start_validation, validate_articles
 from . import cache as kgcache
 from . import incremental as kgincremental
 from . import infer as kginfer
@@ -141,7 +141,7 @@ class _NoShapes:
 
 
 def _start_shacl(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None,
-                 quads: list[ox.Quad], written: WrittenSubjects) -> PendingValidation | _NoShapes:
+                 quads: list[ox.Quad], written: BuildContext) -> PendingValidation | _NoShapes:
     """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
         return _NoShapes()
@@ -196,7 +196,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         store.bulk_extend(inputs.static_quads)
         # what the inference needs, gathered as the batches are written (kg.infer.Premises)
         premises = kginfer.Premises(inputs.static_quads) if infer else None
-        written = WrittenSubjects()  # what the validation context of the next batches can find
+        written = BuildContext()  # what the validation context of the next batches can find
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):

@@ -189,26 +189,34 @@ def _fast_data_graph(store: ox.Store):
     return _DataGraph(store)
 
 
-class WrittenSubjects:
-    """What a build has written so far that :func:`store_context` can find: the subjects of
-    :data:`CONTEXT_PREDICATES` triples and the events participations are in, over the article graphs
-    of the batches already written (:func:`kg.pipeline.build_store` adds each batch).
+class BuildContext:
+    """What a build has written so far that :func:`store_context` can use, over the article graphs of
+    the batches already written (:func:`kg.pipeline.build_store` adds each batch as it writes it):
 
-    A node outside them has no context, so its query is skipped: in a build, most nodes of a batch
-    are new (its events, participations and posts are minted per article).
+    * the subjects of :data:`CONTEXT_PREDICATES` triples and the events participations are in: a node
+      outside them has no context, so it is not asked about (a batch's events, participations and posts
+      are minted per article: more than half of its nodes);
+    * the context of every node asked about so far, kept up to date with each batch written: a node
+      that many articles mention (an organisation, a person) is asked about once per build, not once
+      per batch, and its many copies (one per article graph) are not read again.
     """
 
     def __init__(self) -> None:
         self.subjects: set[str] = set()
         self.events: set[str] = set()
+        self.answers: dict[str, set[tuple]] = {}
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Note what the article-graph *quads* (a batch, as written) make findable."""
-        subjects, events = self.subjects, self.events
+        """Note what the article-graph *quads* (a batch, as written) add to the store."""
+        subjects, events, answers = self.subjects, self.events, self.answers
         for quad in quads:
             predicate = quad.predicate.value
             if predicate in _CONTEXT_IRIS:
-                subjects.add(quad.subject.value)
+                subject = quad.subject.value
+                subjects.add(subject)
+                known = answers.get(subject)
+                if known is not None:
+                    known.add((quad.subject, quad.predicate, quad.object))
             if predicate == _IN_EVENT and isinstance(quad.subject, ox.NamedNode):
                 events.add(quad.object.value)
 
@@ -218,7 +226,7 @@ _IN_EVENT = str(KGO.inEvent)
 
 
 def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs",
-                  written: WrittenSubjects | None = None) -> list[ox.Quad]:
+                  written: BuildContext | None = None) -> list[ox.Quad]:
     """What other articles in the store say about the nodes the new articles refer to.
 
     For every entity the new graphs describe or mention (not the PROV nodes every article graph
@@ -233,7 +241,7 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     about ten times that at 100,000); the query drops the duplicates inside Oxigraph. (A single query
     with the *nodes* in a ``VALUES`` block took 3 s instead of 40 ms at 1,000 articles: Oxigraph does
     not drive index lookups from it, docs/validation.md.) With *written* (a build), only the nodes
-    and events it says the store has something about are asked for.
+    and events it says the store has something about are asked for, and a node's answer is asked once.
     """
     described = {s for a in articles for s, t in a.graph.subject_objects(RDF.type)
                  if isinstance(s, URIRef) and str(t).startswith(str(KGO))}
@@ -260,7 +268,14 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     context, participation = _values(CONTEXT_PREDICATES), _values(PARTICIPATION_PREDICATES)
     found = set()
     for node in nodes:
-        found.update(about(ox.NamedNode(str(node)), context))
+        subject = ox.NamedNode(str(node))
+        if written is None:
+            found.update(about(subject, context))
+            continue
+        answer = written.answers.get(subject.value)
+        if answer is None:  # asked once per build, then kept up to date by BuildContext.add
+            answer = written.answers[subject.value] = set(about(subject, context))
+        found.update(answer)
     for event in events:
         # other articles' participations in the event, each as the article that states it has it
         query = (f"SELECT DISTINCT ?part ?g WHERE {{ GRAPH ?g {{ ?part {ox.NamedNode(str(KGO.inEvent))} "
@@ -316,7 +331,7 @@ class PendingValidation:
 
 def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: ox.Store | None = None,
                      quads: Iterable[ox.Quad] | None = None,
-                     written: WrittenSubjects | None = None) -> PendingValidation:
+                     written: BuildContext | None = None) -> PendingValidation:
     """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
     context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
     (a build prepares its next batch meanwhile) and may write to the store. *quads*, if given, are the

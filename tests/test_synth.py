@@ -67,23 +67,42 @@ def test_people_speak_in_several_voivodeships():
     assert sum(1 for r in regions.values() if len(r) >= 2) >= 10
 
 
-def test_a_build_asks_for_the_context_only_of_nodes_it_has_written(tmp_path, project):
-    """kg.validate.WrittenSubjects: skipping the nodes earlier batches never described changes no context."""
-    from kg.store import graph_quads
+def test_a_build_keeps_the_validation_context_it_has_asked_for(tmp_path, project):
+    """kg.validate.BuildContext: skipping the nodes no earlier batch described, and keeping each node's
+    context up to date as batches are written instead of asking again, changes no batch's context."""
     from kg.namespaces import SCHEMA
-    from kg.validate import WrittenSubjects, store_context
+    from kg.store import graph_quads
+    from kg.validate import BuildContext, store_context
     import pyoxigraph as ox
 
-    corpus = synth.generate(160, tmp_path, seed=11)
+    corpus = synth.generate(200, tmp_path, seed=11)
     inputs = pipeline.Inputs.read(project)
-    first, second = (pipeline.prepare_articles(files, inputs) for files in (corpus[:120], corpus[120:]))
-    store, written = ox.Store(), WrittenSubjects()
+    batches = [pipeline.prepare_articles(files, inputs) for files in (corpus[:100], corpus[100:150], corpus[150:])]
+    store, written = ox.Store(), BuildContext()
     store.bulk_extend(inputs.static_quads)
-    quads = [q for a in first for q in graph_quads(a.graph, str(a.graph_iri))]
-    store.bulk_extend(quads)
-    written.add(quads)
-    everything = store_context(store, second, inputs)
-    assert len(everything) > 50  # the batches share people, organisations and places
-    assert store_context(store, second, inputs, written) == everything
-    new_events = {str(s) for a in second for s in a.graph.subjects(SCHEMA.startDate)}
-    assert new_events and not new_events & written.events  # so some queries were skipped
+    for number, batch in enumerate(batches):
+        if number:
+            everything = store_context(store, batch, inputs)
+            assert len(everything) > 50  # the batches share people, organisations and places
+            assert store_context(store, batch, inputs, written) == everything, f"batch {number}"
+            new_events = {str(s) for a in batch for s in a.graph.subjects(SCHEMA.startDate)}
+            assert new_events and not new_events & written.events  # so some queries were skipped
+        quads = [q for a in batch for q in graph_quads(a.graph, str(a.graph_iri))]
+        store.bulk_extend(quads)
+        written.add(quads)
+    assert written.answers  # the last batch used answers kept from the one before
+
+
+def test_a_kept_context_grows_with_each_batch_written():
+    from kg.validate import BuildContext
+    import pyoxigraph as ox
+
+    base, graph = "https://w3id.org/kg-pl-inclusion/id/", ox.NamedNode("https://w3id.org/kg-pl-inclusion/id/graph/article/b")
+    person, name = ox.NamedNode(base + "person/anna-nowak"), ox.NamedNode("http://schema.org/name")
+    context = BuildContext()
+    context.answers[person.value] = {(person, name, ox.Literal("Anna Nowak"))}
+    context.add([ox.Quad(person, name, ox.Literal("Anna Nowak-Kowalska"), graph),
+                 ox.Quad(person, ox.NamedNode("http://schema.org/gender"), ox.Literal("female"), graph)])
+    assert context.answers[person.value] == {(person, name, ox.Literal("Anna Nowak")),
+                                             (person, name, ox.Literal("Anna Nowak-Kowalska"))}
+    assert person.value in context.subjects
