@@ -1,4 +1,5 @@
-"""A cache of the parsed ontology and reference data (:class:`kg.pipeline.Inputs`).
+"""A cache of the parsed ontology and reference data (:class:`kg.pipeline.Inputs`) and of the checked
+shapes (:func:`kg.validate.load_shapes`).
 
 Every ``kg load``, ``kg validate`` and ``kg build`` starts by parsing the ontology (rdflib's Turtle
 parser, then canonical blank-node labels) and building the reference graph from its YAML files:
@@ -40,9 +41,10 @@ def cache_directory() -> Path | None:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "kg"
 
 
-def fingerprint(base: str, *directories: Path) -> str:
-    """SHA-256 of the base IRI, kg's source and every file under *directories* (names and bytes)."""
-    digest = hashlib.sha256(f"kg-inputs {FORMAT}\n{base}\n".encode())
+def fingerprint(label: str, *directories: Path) -> str:
+    """SHA-256 of *label* (the base IRI, for the inputs), kg's source and every file under *directories*
+    (names and bytes)."""
+    digest = hashlib.sha256(f"kg-cache {FORMAT}\n{label}\n".encode())
     for root in (_PACKAGE, *directories):
         for path in sorted(p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             if root == _PACKAGE and path.suffix not in (".py", ".json"):
@@ -54,44 +56,72 @@ def fingerprint(base: str, *directories: Path) -> str:
 
 def load(key: str) -> tuple[Graph, Reference] | None:
     """The ontology graph and reference data of entry *key*, or None if there is no usable entry."""
-    directory = cache_directory()
-    if directory is None:
-        return None
+    entry = _read_entry("inputs", key)
     try:
-        entry = json.loads((directory / f"inputs-{key}.json").read_text(encoding="utf-8"))
-        if entry.get("format") != FORMAT:
-            return None
         # read-only, as kg.pipeline.load_ontology returns it (rdflib's canonical graph)
         ontology, reference_graph = ReadOnlyGraphAggregate([_graph(entry["ontology"])]), _graph(entry["reference"])
         reference = Reference(
             reference_graph, {ns: frozenset(keys) for ns, keys in entry["keys"].items()},
             {(ns, key): URIRef(iri) for ns, key, iri in entry["iris"]},
             {(ns, key): label for ns, key, label in entry["labels"]})
-    except (OSError, ValueError, KeyError, TypeError, SyntaxError):
-        return None  # missing, unreadable or damaged: rebuilt by the caller
+    except (ValueError, KeyError, TypeError, SyntaxError):
+        return None  # missing or damaged: rebuilt by the caller
     return ontology, reference
 
 
 def save(key: str, ontology: Graph, reference: Reference) -> None:
-    """Write entry *key* atomically (a temporary file renamed); say nothing if that is impossible."""
-    directory = cache_directory()
-    if directory is None:
-        return
+    """Write the inputs entry *key*; say nothing if that is impossible."""
     ontology_text, reference_text = _ntriples(ontology), _ntriples(reference.graph)
     # N-Triples cannot tell rdflib's plain literal "x" from "x"^^xsd:string: a graph that would not
     # come back identical is not cached
     if set(_graph(ontology_text)) != set(ontology) or set(_graph(reference_text)) != set(reference.graph):
         return
-    entry = {"format": FORMAT, "ontology": ontology_text, "reference": reference_text,
-             "keys": {ns: sorted(keys) for ns, keys in reference.keys.items()},
-             "iris": sorted([ns, key, str(iri)] for (ns, key), iri in reference._iris.items()),
-             "labels": sorted([ns, key, label] for (ns, key), label in reference._labels.items())}
+    _write_entry("inputs", key, {
+        "ontology": ontology_text, "reference": reference_text,
+        "keys": {ns: sorted(keys) for ns, keys in reference.keys.items()},
+        "iris": sorted([ns, key, str(iri)] for (ns, key), iri in reference._iris.items()),
+        "labels": sorted([ns, key, label] for (ns, key), label in reference._labels.items())})
+
+
+def load_shapes(key: str) -> Graph | None:
+    """The shapes graph of entry *key* (already checked by :func:`kg.validate.check_shapes` when it was
+    written), or None."""
+    entry = _read_entry("shapes", key)
+    try:
+        return _graph(entry["shapes"])
+    except (ValueError, KeyError, TypeError, SyntaxError):
+        return None
+
+
+def save_shapes(key: str, shapes: Graph) -> None:
+    """Write the shapes entry *key* (shapes that passed the check); say nothing if that is impossible."""
+    text = _ntriples(shapes)
+    if set(_graph(text)) == set(shapes):
+        _write_entry("shapes", key, {"shapes": text})
+
+
+def _read_entry(kind: str, key: str) -> dict:
+    directory = cache_directory()
+    if directory is None:
+        return {}
+    try:
+        entry = json.loads((directory / f"{kind}-{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return entry if isinstance(entry, dict) and entry.get("format") == FORMAT else {}
+
+
+def _write_entry(kind: str, key: str, entry: dict) -> None:
+    """Write an entry atomically (a temporary file renamed); say nothing if that is impossible."""
+    directory = cache_directory()
+    if directory is None:
+        return
     try:
         directory.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, delete=False,
-                                         prefix=".inputs-", suffix=".tmp") as handle:
-            json.dump(entry, handle, ensure_ascii=False)
-        os.replace(handle.name, directory / f"inputs-{key}.json")
+                                         prefix=f".{kind}-", suffix=".tmp") as handle:
+            json.dump({"format": FORMAT, **entry}, handle, ensure_ascii=False)
+        os.replace(handle.name, directory / f"{kind}-{key}.json")
     except OSError:
         try:
             os.unlink(handle.name)

@@ -12,8 +12,8 @@ from kg.config import Project
 from kg.errors import OntologyError
 
 
-def _entries(directory: Path) -> list[Path]:
-    return sorted(directory.glob("inputs-*.json"))
+def _entries(directory: Path, kind: str = "inputs") -> list[Path]:
+    return sorted(directory.glob(f"{kind}-*.json"))
 
 
 def _same_inputs(a: pipeline.Inputs, b: pipeline.Inputs) -> None:
@@ -82,3 +82,27 @@ def test_the_fingerprint_covers_the_base_iri_and_every_input_file(copy):
     reference_file = next(p for p in copy.reference_dir.rglob("*") if p.is_file())
     reference_file.write_bytes(reference_file.read_bytes() + b"\n")
     assert kgcache.fingerprint(base, copy.ontology_dir, copy.reference_dir) != key
+
+
+def test_checked_shapes_come_from_the_cache_and_broken_ones_are_still_refused(tmp_path, monkeypatch):
+    from kg import validate
+    from kg.errors import ShapesError
+
+    shapes_dir = tmp_path / "shapes"
+    shutil.copytree(ROOT / "shapes", shapes_dir)
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    validate._SHAPES_CACHE.clear()
+    fresh = set(validate.load_shapes(shapes_dir))
+    assert len(_entries(tmp_path / "cache", "shapes")) == 1
+    validate._SHAPES_CACHE.clear()
+    monkeypatch.setattr(validate, "check_shapes", lambda *a, **k: pytest.fail("checked again although unchanged"))
+    assert set(validate.load_shapes(shapes_dir)) == fresh
+    monkeypatch.undo()
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    shape_file = next(shapes_dir.glob("*.ttl"))
+    shape_file.write_text(shape_file.read_text(encoding="utf-8") + "\n<urn:x> <urn:y> \n", encoding="utf-8")
+    validate._SHAPES_CACHE.clear()
+    with pytest.raises(ShapesError, match="cannot parse the shapes"):
+        validate.load_shapes(shapes_dir)
+    validate._SHAPES_CACHE.clear()
+
