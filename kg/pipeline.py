@@ -141,11 +141,11 @@ class _NoShapes:
 
 
 def _start_shacl(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None,
-                 quads: list[ox.Quad], written: BuildContext) -> PendingValidation | _NoShapes:
+                 quads: list[ox.Quad], build_context: BuildContext) -> PendingValidation | _NoShapes:
     """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
         return _NoShapes()
-    return start_validation(articles, inputs, store=store, quads=quads, written=written)
+    return start_validation(articles, inputs, store=store, quads=quads, build_context=build_context)
 
 
 def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
@@ -196,7 +196,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         store.bulk_extend(inputs.static_quads)
         # what the inference needs, gathered as the batches are written (kg.infer.Premises)
         premises = kginfer.Premises(inputs.static_quads) if infer else None
-        written = BuildContext()  # what the validation context of the next batches can find
+        build_context = BuildContext()  # what the validation context of the next batches can find
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):
@@ -222,10 +222,10 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             with clock("writing the store"):  # converted once, for the validation and the store
                 quads = [q for a in articles for q in kgstore.graph_quads(a.graph, str(a.graph_iri))]
             with clock("SHACL validation"):
-                validating = _start_shacl(articles, inputs, store if start else None, quads, written)
+                validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
             with clock("writing the store"):
                 store.bulk_extend(quads)
-                written.add(quads)
+                build_context.add(quads)
             if premises is not None:
                 with clock("OWL RL inference"):
                     premises.add(quads)

@@ -232,7 +232,7 @@ _IN_EVENT = str(KGO.inEvent)
 
 
 def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs",
-                  written: BuildContext | None = None) -> list[ox.Quad]:
+                  build_context: BuildContext | None = None) -> list[ox.Quad]:
     """What other articles in the store say about the nodes the new articles refer to.
 
     For every entity the new graphs describe or mention (not the PROV nodes every article graph
@@ -246,7 +246,7 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     Python grew with the store (6.4 s of CPU for a batch of 1,000 articles against a store of 10,000,
     about ten times that at 100,000); the query drops the duplicates inside Oxigraph. (A single query
     with the *nodes* in a ``VALUES`` block took 3 s instead of 40 ms at 1,000 articles: Oxigraph does
-    not drive index lookups from it, docs/validation.md.) With *written* (a build), only the nodes
+    not drive index lookups from it, docs/validation.md.) With *build_context* (a build), only the nodes
     and events it says the store has something about are asked for, and a node's answer is asked once.
     """
     described = {s for a in articles for s, t in a.graph.subject_objects(RDF.type)
@@ -255,9 +255,9 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     mentioned = {o for a in articles for o in a.graph.objects() if isinstance(o, URIRef)}
     nodes = described | (mentioned - described_nodes(articles) - static_subjects)
     events = {s for a in articles for s in a.graph.subjects(SCHEMA.startDate) if isinstance(s, URIRef)}
-    if written is not None:
-        nodes = {n for n in nodes if str(n) in written.subjects}
-        events = {e for e in events if str(e) in written.events}
+    if build_context is not None:
+        nodes = {n for n in nodes if str(n) in build_context.subjects}
+        events = {e for e in events if str(e) in build_context.events}
     # only other articles' graphs: an IRI prefix, minus the graphs being replaced
     article_graphs = ox.Literal(str(graph_iri_for("x", inputs.base))[:-1])
     # the graphs the new articles replace: only those already in the store (none in a build's batch)
@@ -275,12 +275,12 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     found = set()
     for node in nodes:
         subject = ox.NamedNode(str(node))
-        if written is None:
+        if build_context is None:
             found.update(about(subject, context))
             continue
-        answer = written.answers.get(subject.value)
+        answer = build_context.answers.get(subject.value)
         if answer is None:  # asked once per build, then kept up to date by BuildContext.add
-            answer = written.answers[subject.value] = set(about(subject, context))
+            answer = build_context.answers[subject.value] = set(about(subject, context))
         found.update(answer)
     for event in events:
         # other articles' participations in the event, each as the article that states it has it
@@ -337,7 +337,7 @@ class PendingValidation:
 
 def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: ox.Store | None = None,
                      quads: Iterable[ox.Quad] | None = None,
-                     written: BuildContext | None = None) -> PendingValidation:
+                     build_context: BuildContext | None = None) -> PendingValidation:
     """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
     context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
     (a build prepares its next batch meanwhile) and may write to the store. *quads*, if given, are the
@@ -349,7 +349,7 @@ def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: o
         quads = (q for article in articles for q in graph_quads(article.graph, str(article.graph_iri)))
     data.bulk_extend(quads)
     if store is not None:
-        data.bulk_extend(store_context(store, articles, inputs, written))
+        data.bulk_extend(store_context(store, articles, inputs, build_context))
     _faster_pyshacl()  # here, so that the forked child inherits it
     # Within the validation budget (kg.limits): `data` is in memory, so the forked child may use it.
     running = start_limited(Budget.of("validation"), _run_pyshacl, data, shapes)

@@ -78,19 +78,19 @@ def test_a_build_keeps_the_validation_context_it_has_asked_for(tmp_path, project
     corpus = synth.generate(200, tmp_path, seed=11)
     inputs = pipeline.Inputs.read(project)
     batches = [pipeline.prepare_articles(files, inputs) for files in (corpus[:100], corpus[100:150], corpus[150:])]
-    store, written = ox.Store(), BuildContext()
+    store, build_context = ox.Store(), BuildContext()
     store.bulk_extend(inputs.static_quads)
     for number, batch in enumerate(batches):
         if number:
             everything = store_context(store, batch, inputs)
             assert len(everything) > 50  # the batches share people, organisations and places
-            assert store_context(store, batch, inputs, written) == everything, f"batch {number}"
+            assert store_context(store, batch, inputs, build_context) == everything, f"batch {number}"
             new_events = {str(s) for a in batch for s in a.graph.subjects(SCHEMA.startDate)}
-            assert new_events and not new_events & written.events  # so some queries were skipped
+            assert new_events and not new_events & build_context.events  # so some queries were skipped
         quads = [q for a in batch for q in graph_quads(a.graph, str(a.graph_iri))]
         store.bulk_extend(quads)
-        written.add(quads)
-    assert written.answers  # the last batch used answers kept from the one before
+        build_context.add(quads)
+    assert build_context.answers  # the last batch used answers kept from the one before
 
 
 def test_a_kept_context_grows_with_each_batch_written():
