@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,13 +46,25 @@ def fingerprint(label: str, *directories: Path) -> str:
     """SHA-256 of *label* (the base IRI, for the inputs), kg's source and every file under *directories*
     (names and bytes)."""
     digest = hashlib.sha256(f"kg-cache {FORMAT}\n{label}\n".encode())
-    for root in (_PACKAGE, *directories):
-        for path in sorted(p for p in Path(root).rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if root == _PACKAGE and path.suffix not in (".py", ".json"):
-                continue
+    digest.update(_source_digest())
+    for root in directories:
+        digest.update(_files_digest(Path(root)))
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _source_digest() -> bytes:
+    """kg's own code (its .py and .json files), read once per process."""
+    return _files_digest(_PACKAGE, suffixes=(".py", ".json"))
+
+
+def _files_digest(root: Path, suffixes: tuple[str, ...] | None = None) -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        if suffixes is None or path.suffix in suffixes:
             digest.update(f"{path.relative_to(root).as_posix()}\n".encode())
             digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    return digest.digest()
 
 
 def load(key: str) -> tuple[Graph, Reference] | None:

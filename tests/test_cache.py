@@ -75,9 +75,12 @@ def test_the_cache_can_be_switched_off_or_be_unwritable(copy, tmp_path, monkeypa
     _same_inputs(pipeline.Inputs.read(copy), fresh)
 
 
-def test_the_fingerprint_covers_the_base_iri_and_every_input_file(copy):
+def test_the_fingerprint_covers_the_base_iri_kgs_code_and_every_input_file(copy, monkeypatch):
     base = "https://w3id.org/kg-pl-inclusion/id/"
     key = kgcache.fingerprint(base, copy.ontology_dir, copy.reference_dir)
+    with monkeypatch.context() as patch:  # as if kg's code had changed
+        patch.setattr(kgcache, "_source_digest", lambda: b"other code")
+        assert kgcache.fingerprint(base, copy.ontology_dir, copy.reference_dir) != key
     assert kgcache.fingerprint("https://example.org/kg/", copy.ontology_dir, copy.reference_dir) != key
     reference_file = next(p for p in copy.reference_dir.rglob("*") if p.is_file())
     reference_file.write_bytes(reference_file.read_bytes() + b"\n")
