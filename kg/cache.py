@@ -29,7 +29,7 @@ from .config import SETTINGS
 from .reference import Reference
 
 #: Bumped when the layout of an entry changes.
-FORMAT = "1"
+FORMAT = "2"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -73,10 +73,7 @@ def load(key: str) -> tuple[Graph, Reference] | None:
     try:
         # read-only, as kg.pipeline.load_ontology returns it (rdflib's canonical graph)
         ontology, reference_graph = ReadOnlyGraphAggregate([_graph(entry["ontology"])]), _graph(entry["reference"])
-        reference = Reference(
-            reference_graph, {ns: frozenset(keys) for ns, keys in entry["keys"].items()},
-            {(ns, key): URIRef(iri) for ns, key, iri in entry["iris"]},
-            {(ns, key): label for ns, key, label in entry["labels"]})
+        reference = Reference.from_entries(reference_graph, entry["keys"])
     except (ValueError, KeyError, TypeError, SyntaxError):
         return None  # missing or damaged: rebuilt by the caller
     return ontology, reference
@@ -89,11 +86,8 @@ def save(key: str, ontology: Graph, reference: Reference) -> None:
     # come back identical is not cached
     if set(_graph(ontology_text)) != set(ontology) or set(_graph(reference_text)) != set(reference.graph):
         return
-    _write_entry("inputs", key, {
-        "ontology": ontology_text, "reference": reference_text,
-        "keys": {ns: sorted(keys) for ns, keys in reference.keys.items()},
-        "iris": sorted([ns, key, str(iri)] for (ns, key), iri in reference._iris.items()),
-        "labels": sorted([ns, key, label] for (ns, key), label in reference._labels.items())})
+    _write_entry("inputs", key, {"ontology": ontology_text, "reference": reference_text,
+                                 "keys": reference.entries()})
 
 
 def load_shapes(key: str) -> Graph | None:

@@ -98,6 +98,23 @@ class Reference:
         self.iri(namespace, key)  # same KeyError for unknown keys
         return self._labels[(namespace, key)]
 
+    def entries(self) -> list[tuple[str, str, str, str]]:
+        """(namespace, key, IRI, Polish label) of every key, sorted: what :meth:`from_entries` needs
+        besides the graph (kg.cache keeps them)."""
+        return sorted((ns, key, str(iri), self._labels[(ns, key)]) for (ns, key), iri in self._iris.items())
+
+    @classmethod
+    def from_entries(cls, graph: Graph, entries: Iterable[tuple[str, str, str, str]]) -> "Reference":
+        """The reference data of *graph* with the keys :meth:`entries` listed (KeyError for an unknown namespace)."""
+        keys: dict[str, set[str]] = {namespace: set() for namespace in NAMESPACES}
+        iris, labels = {}, {}
+        for namespace, key, iri, label in entries:
+            keys[namespace].add(key)
+            iris[(namespace, key)] = URIRef(iri)
+            labels[(namespace, key)] = label
+        return cls(graph, MappingProxyType({ns: frozenset(found) for ns, found in keys.items()}),
+                   MappingProxyType(iris), MappingProxyType(labels))
+
 
 def load_reference(reference_dir: Path, *, base: str | None = None) -> Reference:
     """Read and validate the reference files in *reference_dir* and build the reference graph."""

@@ -60,7 +60,11 @@ def test_a_changed_input_file_is_parsed_again(copy, tmp_path):
 def test_a_damaged_entry_is_ignored_and_replaced(copy, tmp_path):
     fresh = pipeline.Inputs.read(copy)
     (entry,) = _entries(tmp_path / "cache")
-    for damage in ("{not json", '{"format": "1", "ontology": "<a> <b> .", "reference": ""}', '{"format": "0"}'):
+    current = kgcache.FORMAT
+    for damage in ("{not json", f'{{"format": "{current}", "ontology": "<a> <b> .", "reference": ""}}',
+                   f'{{"format": "{current}", "ontology": "", "reference": "", '
+                   '"keys": [["no-such-namespace", "x", "urn:x", "x"]]}',
+                   '{"format": "0"}'):
         entry.write_text(damage, encoding="utf-8")
         _same_inputs(pipeline.Inputs.read(copy), fresh)
 
