@@ -11,6 +11,7 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg import store as kgstore
 from kg.iri import base_iri
 
 # Places (cities, venues) are shared between copies, as real cities are shared between articles.
@@ -36,8 +37,9 @@ def _renamer(copy: int):
 def replicated_quads(store: ox.Store, copies: int) -> Iterator[ox.Quad]:
     """All quads of *store*, with article graphs repeated *copies* times under renamed IRIs."""
     article_prefix = base_iri() + "graph/article/"
-    static = [q for q in store if not q.graph_name.value.startswith(article_prefix)]
-    articles = [q for q in store if q.graph_name.value.startswith(article_prefix)]
+    named = list(kgstore.named_quads(store))  # not the default graph: the union of these (kg.store)
+    static = [q for q in named if not q.graph_name.value.startswith(article_prefix)]
+    articles = [q for q in named if q.graph_name.value.startswith(article_prefix)]
     yield from static
     for copy in range(copies):
         rename = _renamer(copy)

@@ -135,9 +135,9 @@ class _AssertedOnly:
         self._graphs = [g for g in store.named_graphs() if g != inferred]
 
     def query(self, query: str, *, use_default_graph_as_union: bool = False, **options):
+        # the union in the default graph (kg.store) includes the inferred graph: list the others
         options.setdefault("named_graphs", self._graphs)
-        if use_default_graph_as_union:
-            options.setdefault("default_graph", [*self._graphs, ox.DefaultGraph()])
+        options.setdefault("default_graph", self._graphs)
         return self._store.query(query, **options)
 
     def __getattr__(self, name: str):

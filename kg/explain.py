@@ -97,6 +97,8 @@ class _Prover:
     def graphs_of(self, triple: ox.Triple) -> tuple[list[str], bool]:
         graphs, inferred = [], False
         for quad in self.store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None):
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                continue  # the union of the named graphs (kg.store), not a source
             if quad.graph_name == self.inferred_graph:
                 inferred = True
             else:

@@ -45,10 +45,9 @@ def inferred_graph_iri(base: str | None = None) -> str:
 
 def _selected_quads(store: ox.Store, with_inferred: bool, base: str | None) -> Iterable[ox.Quad]:
     inferred = ox.NamedNode(inferred_graph_iri(base))
-    for quad in store:
-        if quad.graph_name == inferred and not with_inferred:
-            continue
-        yield quad
+    for graph in store.named_graphs():  # not the default graph: it holds their union (kg.store)
+        if graph != inferred or with_inferred:
+            yield from store.quads_for_pattern(None, None, None, graph)
 
 
 def _sort_lines(quads: Iterable[ox.Quad], keeps_graphs: bool) -> Iterator[str]:
@@ -125,9 +124,10 @@ def export(store: ox.Store, fmt: str = "turtle", output: IO[bytes] | Path | None
     rdf_format, keeps_graphs = FORMATS[fmt]
     lines = _sort_lines(_selected_quads(store, with_inferred, base), keeps_graphs)
     reader = io.BufferedReader(_Stream(_as_rdf(lines, keeps_graphs)), buffer_size=1 << 20)
-    statements = ox.parse(reader, format=ox.RdfFormat.N_QUADS if keeps_graphs else ox.RdfFormat.N_TRIPLES)
-    if not keeps_graphs:
-        statements = (q.triple for q in statements)
+    if keeps_graphs:
+        statements = ox.parse(reader, format=ox.RdfFormat.N_QUADS)
+    else:
+        statements = (q.triple for q in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
     prefixes = PREFIXES if fmt in ("turtle", "trig") else None
     target = str(output) if isinstance(output, Path) else output
     return ox.serialize(statements, target, format=rdf_format, prefixes=prefixes)

@@ -137,13 +137,14 @@ class _Working:
             # a blank node label in a query would be a variable: read the quads (not in kg's data)
             wanted = None if predicates is None else {ox.NamedNode(p) for p in predicates}
             return {q.triple for q in self.store.quads_for_pattern(subject, None, object_, None)
-                    if q.graph_name not in self.skip and (wanted is None or q.predicate in wanted)}
+                    if not isinstance(q.graph_name, ox.DefaultGraph)  # the union (kg.store)
+                    and q.graph_name not in self.skip and (wanted is None or q.predicate in wanted)}
         # pyoxigraph terms print as N-Triples (a NamedNode refuses a string that is not an IRI)
         pattern = f"{_term(subject, '?s')} ?p {_term(object_, '?o')}"
         values = "" if predicates is None else f"VALUES ?p {{ {_terms(ox.NamedNode(p) for p in predicates)} }}"
         skipped = f"FILTER(?g NOT IN ({_terms(self.skip, ', ')}))" if self.skip else ""
-        query = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values} "
-                 f"{{ {pattern} }} UNION {{ GRAPH ?g {{ {pattern} }} {skipped} }} }}")
+        # named graphs only: the default graph holds their union (kg.store), skipped graphs included
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values} GRAPH ?g {{ {pattern} }} {skipped} }}"
         return {ox.Triple(subject or row[0], row[1], object_ or row[2])
                 for row in self.store.query(query, use_default_graph_as_union=False)}
 
@@ -218,7 +219,7 @@ def maintain(store: ox.Store, static: Iterable[ox.Triple], graphs: Mapping[str, 
     old_triples = {q.triple for g in replaced for q in store.quads_for_pattern(None, None, None, ox.NamedNode(g))}
 
     def asserted_elsewhere(t: ox.Triple) -> bool:
-        return any(q.graph_name.value not in skip
+        return any(not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name.value not in skip
                    for q in store.quads_for_pattern(t.subject, t.predicate, t.object, None))
 
     def stored_inference(t: ox.Triple) -> bool:

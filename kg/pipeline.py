@@ -410,8 +410,8 @@ def _asserted_quads(store: ox.Store, base: str, replaced: dict[str, list[ox.Quad
     """The asserted quads of *store* (not the inferred graph), with the graphs in *replaced* swapped in."""
     replaced = replaced or {}
     skip = {inferred_graph_iri(base), *replaced}
-    for graph in [ox.DefaultGraph(), *store.named_graphs()]:  # graph by graph: the inferred one is never read
-        if isinstance(graph, ox.DefaultGraph) or graph.value not in skip:
+    for graph in store.named_graphs():  # graph by graph: the inferred one is never read (nor the union)
+        if graph.value not in skip:
             yield from store.quads_for_pattern(None, None, None, graph)
     for quads in replaced.values():
         yield from quads
@@ -420,9 +420,9 @@ def _asserted_quads(store: ox.Store, base: str, replaced: dict[str, list[ox.Quad
 def _premises(store: ox.Store, base: str) -> kginfer.Premises:
     """What the rules need of the asserted graphs of *store* (kg.infer.Premises), read graph by graph:
     not a list of every quad in Python (about 400 bytes a quad)."""
-    static = [ox.DefaultGraph(), ox.NamedNode(ontology_graph_iri(base)), ox.NamedNode(reference_graph_iri(base))]
+    static = [ox.NamedNode(ontology_graph_iri(base)), ox.NamedNode(reference_graph_iri(base))]
     premises = kginfer.Premises(q for graph in static for q in store.quads_for_pattern(None, None, None, graph))
-    skip = {inferred_graph_iri(base), *(g.value for g in static[1:])}
+    skip = {inferred_graph_iri(base), *(g.value for g in static)}
     for graph in store.named_graphs():
         if graph.value not in skip:
             premises.add(store.quads_for_pattern(None, None, None, graph))

@@ -39,6 +39,7 @@ from typing import Any, Mapping
 import pyoxigraph as ox
 
 from .errors import QueryError, UsageError
+from .store import union_options
 from .iri import InvalidKey, mint
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -289,7 +290,7 @@ def run_sparql(store: ox.Store, sparql: str, bindings: Mapping[str, Term] | None
     """Run a SELECT query over the union of all graphs, with *bindings* substituted as RDF terms."""
     refuse_federation(sparql, source)
     try:
-        solutions = store.query(sparql, use_default_graph_as_union=True,
+        solutions = store.query(sparql, **union_options(store),
                                 substitutions={ox.Variable(k): v for k, v in (bindings or {}).items()})
         if not isinstance(solutions, ox.QuerySolutions):
             raise QueryError(f"{source}: only SELECT queries return tables")

@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.config import Project
-from kg import pipeline
+from kg import pipeline, store as kgstore
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -63,6 +63,6 @@ def select(store: ox.Store, sparql: str) -> list[dict[str, str]]:
     PREFIX role: <https://w3id.org/kg-pl-inclusion/concept/event-role/>
     PREFIX attq: <https://w3id.org/kg-pl-inclusion/concept/attendance-qualifier/>
     """
-    result = store.query(prefixes + sparql, use_default_graph_as_union=True)
+    result = store.query(prefixes + sparql, **kgstore.union_options(store))  # as kg query reads it
     names = [v.value for v in result.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in result]

@@ -91,7 +91,7 @@ class Corpus:
             pipeline.build_store(Project(self.root), self.store)
             seconds = time.monotonic() - started
         version_1: dict[str, set[str]] = {}
-        for quad in kgstore.open_read_only(self.store):
+        for quad in kgstore.named_quads(kgstore.open_read_only(self.store)):
             name = quad.graph_name.value
             if name.startswith(f"{self.inputs.base}graph/article/"):
                 version_1.setdefault(name.rpartition("/")[2], set()).add(str(quad))
@@ -176,7 +176,7 @@ class Checker:
         with kgstore.writable(self.corpus.store):
             pass  # the killed writer's lock is gone
         quads: dict[str, list[ox.Quad]] = {}
-        for quad in kgstore.open_read_only(self.corpus.store):
+        for quad in kgstore.named_quads(kgstore.open_read_only(self.corpus.store)):
             quads.setdefault(str(quad.graph_name), []).append(quad)
         graphs = {name: set(map(str, graph)) for name, graph in quads.items()}
         inferred = graphs.pop(f"<{inferred_graph_iri(self.corpus.inputs.base)}>", set())

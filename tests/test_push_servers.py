@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 import servers
-from kg import cli, push as push_module
+from kg import cli, push as push_module, store as kgstore
 from kg.errors import EndpointError
 from kg.push import STAGING_PREFIX, SparqlServer, probe_row_cap, push
 from kg.queries import load_catalogue, run_stored
@@ -27,6 +27,11 @@ pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = load_catalogue(ROOT / "queries")
 KG_GRAPHS = "https://w3id.org/kg-pl-inclusion/id/graph/"
+
+
+def _quads_in(store) -> int:
+    """The quads of the named graphs, which is what a push sends (not the store's derived union)."""
+    return sum(1 for _ in kgstore.named_quads(store))
 
 
 def _unavailable(reason: str) -> None:
@@ -98,7 +103,7 @@ def test_push_then_every_stored_query_gives_the_embedded_answer(server, built_st
     assert cli.main(push_argv(built_store, server)) == 0
     out, err = capsys.readouterr()
     graphs = len(list(seed_store.named_graphs()))
-    assert f"pushed {graphs} graphs ({len(seed_store)} triples)" in out
+    assert f"pushed {graphs} graphs ({_quads_in(seed_store)} triples)" in out
     if server.password:
         assert server.password not in out + err
     if server.name == "virtuoso":  # the stock ini caps results at 10,000 rows, said only in a header
@@ -106,7 +111,7 @@ def test_push_then_every_stored_query_gives_the_embedded_answer(server, built_st
     else:
         assert "rows per query" not in err
     assert staging_graphs(server) == 0
-    assert len(remote_quads(server)) == len(seed_store)
+    assert len(remote_quads(server)) == _quads_in(seed_store)
     remote = reader(server)
     for name, query in sorted(CATALOGUE.items()):
         embedded = run_stored(seed_store, query, query.example_values())
@@ -121,10 +126,10 @@ def test_a_second_push_by_sparql_update_replaces_graphs_and_drops_stale_triples(
     article_graph = next(g.value for g in seed_store.named_graphs() if "/graph/article/" in g.value)
     target = sparql_server(oxigraph)
     target.update(f"INSERT DATA {{ GRAPH <{article_graph}> {{ <urn:x:stale> <urn:x:p> \"stale\" }} }}")
-    assert len(remote_quads(oxigraph)) == len(seed_store) + 1
+    assert len(remote_quads(oxigraph)) == _quads_in(seed_store) + 1
     assert cli.main(push_argv(built_store, oxigraph, graph_store=False)) == 0
     assert "by SPARQL Update" in capsys.readouterr().out
-    assert len(remote_quads(oxigraph)) == len(seed_store)
+    assert len(remote_quads(oxigraph)) == _quads_in(seed_store)
     assert staging_graphs(oxigraph) == 0
 
 
@@ -217,7 +222,7 @@ def test_a_swap_rolled_back_by_the_server_is_retried_and_a_real_failure_is_not(o
     report = push(seed_store, sparql_server(oxigraph), probe_rows=0)
     assert len(moves) >= 2 and moves[0] == moves[1]
     assert len(report.replaced) == len(list(seed_store.named_graphs()))
-    assert len(remote_quads(oxigraph)) == len(seed_store) and staging_graphs(oxigraph) == 0
+    assert len(remote_quads(oxigraph)) == _quads_in(seed_store) and staging_graphs(oxigraph) == 0
 
     moves.clear()
     monkeypatch.setattr(SparqlServer, "update", lambda self, sparql: (_ for _ in ()).throw(

@@ -551,6 +551,9 @@ REVIEWED_SPLICES = {
     ("kg/store.py", "_nt(q.predicate)"): "pyoxigraph terms print as escaped N-Triples",
     ("kg/store.py", "_nt(q.object)"): "pyoxigraph terms print as escaped N-Triples",
     ("kg/store.py", "_nt(q.graph_name)"): "pyoxigraph terms print as escaped N-Triples",
+    ("kg/store.py", "_triples(delete)"): "N-Triples lines of pyoxigraph terms (_nt), as above",
+    ("kg/store.py", "_triples(quads)"): "N-Triples lines of pyoxigraph terms (_nt), as above",
+    ("kg/store.py", "_triples(insert)"): "N-Triples lines of pyoxigraph terms (_nt), as above",
     ("kg/store.py", "body"): "the N-Triples lines above",
     ("kg/queries.py", "' '.join(('?' + n for n in names))"): "parameter names are \\w+, declared in the query file",
     ("kg/queries.py", "' '.join((str(bindings[n]) for n in names))"): "pyoxigraph terms (escaped N-Triples)",
@@ -672,10 +675,10 @@ def test_hostile_names_are_stored_verbatim_and_touch_no_other_graph(capsys, own_
     text = replaced("Regionalny Ośrodek Polityki Społecznej w Lublinie", f"'{INJECTED_NAMES[4]}'", text)
     path = tmp_path / "900-reliability.yaml"
     path.write_text(text, encoding="utf-8")
-    before = {q for q in kgstore.open_read_only(own_store) if "graph/inferred" not in str(q.graph_name)}
+    before = {q for q in kgstore.named_quads(kgstore.open_read_only(own_store)) if "graph/inferred" not in str(q.graph_name)}
     code, _, err = run_kg(capsys, "--store", own_store, "load", path)
     assert code == 0, err
-    after = {q for q in kgstore.open_read_only(own_store) if "graph/inferred" not in str(q.graph_name)}
+    after = {q for q in kgstore.named_quads(kgstore.open_read_only(own_store)) if "graph/inferred" not in str(q.graph_name)}
     graph = "<https://w3id.org/kg-pl-inclusion/id/graph/article/900-reliability>"
     assert {q for q in after if str(q.graph_name) != graph} == before  # nothing else added, dropped or changed
     literals = {q.object.value for q in after if isinstance(q.object, ox.Literal)}

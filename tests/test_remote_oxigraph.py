@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kg import cli
+from kg import cli, store as kgstore
 from kg.errors import EndpointError, QueryError, UsageError
 from kg.queries import load_catalogue, run_stored
 from kg.remote import RemoteEndpoint
@@ -65,7 +65,8 @@ def oxigraph_url(built_store, tmp_path_factory):
         pytest.skip("the oxigraph server CLI is not installed (pip install oxigraph)")
     work = tmp_path_factory.mktemp("oxigraph")
     quads = work / "seed.nq"
-    ox.Store.read_only(str(built_store)).dump(str(quads), ox.RdfFormat.N_QUADS)
+    # the named graphs, as `kg export nquads --with-inferred` publishes them (not the store's union)
+    ox.serialize(kgstore.named_quads(ox.Store.read_only(str(built_store))), str(quads), ox.RdfFormat.N_QUADS)
     subprocess.run([OXIGRAPH, "load", "--location", str(work / "db"), "--file", str(quads)],
                    check=True, capture_output=True, timeout=60)
     port = free_port()

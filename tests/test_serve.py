@@ -24,6 +24,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
+from kg import store as kgstore
 from servers import _running, free_port, oxigraph_binary, oxigraph_server
 
 pytestmark = pytest.mark.server
@@ -406,7 +407,7 @@ def test_void_description(server, seed_store):
         "SELECT ?g ?n { ?x <http://www.w3.org/ns/sparql-service-description#name> ?g ; "
         "<http://www.w3.org/ns/sparql-service-description#graph> [ <http://rdfs.org/ns/void#triples> ?n ] }")}
     expected = {}
-    for quad in seed_store:
+    for quad in kgstore.named_quads(seed_store):
         expected[quad.graph_name.value] = expected.get(quad.graph_name.value, 0) + 1
     assert per_graph == expected
     linkset = next(graph.subjects(RDF.type, URIRef(VOID + "Linkset")))
@@ -421,7 +422,7 @@ def test_dumps(server, seed_store):
     assert nquads.type == "application/n-quads"
     exported = {str(q) for q in ox.parse(nquads.body, ox.RdfFormat.N_QUADS)}
     inferred = BASE + "graph/inferred"
-    assert exported == {str(q) for q in seed_store if q.graph_name.value != inferred}
+    assert exported == {str(q) for q in kgstore.named_quads(seed_store) if q.graph_name.value != inferred}
     assert fetch(server + "dumps/kg.ttl").type == "text/turtle"
     assert fetch(server + "dumps/secret.txt").status == 404
 

@@ -95,7 +95,7 @@ class LocalBackend:
     def execute(self, sparql: str, dataset: Dataset | None = None) -> Result:
         # Always pass the dataset explicitly: with use_default_graph_as_union pyoxigraph ignores FROM.
         if dataset is None:
-            options = {"use_default_graph_as_union": True}
+            options = kgstore.union_options(self.store)
         else:
             options = {"default_graph": [ox.NamedNode(g) for g in dataset[0]],
                        "named_graphs": [ox.NamedNode(g) for g in dataset[1]]}

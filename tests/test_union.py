@@ -1,0 +1,92 @@
+"""The store's default graph holds exactly the union of its named graphs (kg.store), after every write."""
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph as ox
+import pytest
+
+from conftest import select
+from kg import pipeline, store as kgstore
+from kg.export import inferred_graph_iri
+from kg.queries import load_catalogue, run_stored
+from test_inference import MOPR_SZCZECIN, _variant
+
+
+def union_of_named_graphs(store: ox.Store) -> set[ox.Triple]:
+    return {q.triple for q in kgstore.named_quads(store)}
+
+
+def stored_union(store: ox.Store) -> set[ox.Triple]:
+    return {q.triple for q in store.quads_for_pattern(None, None, None, kgstore.UNION)}
+
+
+def test_a_build_writes_the_union_of_its_named_graphs(seed_store, built_store):
+    union = stored_union(seed_store)
+    assert union == union_of_named_graphs(seed_store)
+    assert len(union) < sum(1 for _ in kgstore.named_quads(seed_store))  # shared triples stored once
+    assert kgstore.store_format(built_store) == kgstore.STORE_FORMAT == 2
+
+
+def test_loading_a_changed_article_keeps_the_union_exact(project, built_store, tmp_path):
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store, store_path)
+    changed = _variant(project, tmp_path, "001", "type: mopr", "type: stowarzyszenie")
+    before = stored_union(ox.Store.read_only(str(store_path)))
+    pipeline.load_into_store([changed], project, store_path)
+    store = ox.Store.read_only(str(store_path))
+    after = stored_union(store)
+    assert after == union_of_named_graphs(store)
+    mopr, mopr_type = ox.NamedNode(MOPR_SZCZECIN), ox.NamedNode(kgstore_it("mopr"))
+    institution_type = ox.NamedNode("https://w3id.org/kg-pl-inclusion/ontology#institutionType")
+    assert ox.Triple(mopr, institution_type, mopr_type) in before - after  # held by that article only
+    assert ox.Triple(mopr, institution_type, ox.NamedNode(kgstore_it("stowarzyszenie"))) in after - before
+    # what the article shares with others (the voivodeship's label, say) stays in the union
+    assert before & after
+
+
+def kgstore_it(key: str) -> str:
+    return f"https://w3id.org/kg-pl-inclusion/concept/institution-type/{key}"
+
+
+def test_loading_without_inference_takes_the_inferred_triples_out_of_the_union(project, built_store, tmp_path):
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store, store_path)
+    pipeline.load_into_store([project.article_files()[0]], project, store_path, infer=False)
+    store = ox.Store.read_only(str(store_path))
+    assert stored_union(store) == union_of_named_graphs(store)
+    assert not select(store, "SELECT ?x WHERE { ?x a kgo:SocialAssistanceInstitution }")  # inferred only
+
+
+@pytest.mark.parametrize("large_change", [10, 10**9], ids=["rewritten", "in-one-transaction"])
+def test_kg_infer_keeps_the_union_exact(project, tmp_path, monkeypatch, large_change):
+    store_path = tmp_path / "store"
+    pipeline.build_store(project, store_path, infer=False)
+    monkeypatch.setattr(pipeline, "LARGE_CHANGE", large_change)
+    pipeline.infer_store(store_path)
+    store = ox.Store.read_only(str(store_path))
+    assert store.contains_named_graph(ox.NamedNode(inferred_graph_iri()))
+    assert stored_union(store) == union_of_named_graphs(store)
+
+
+def test_a_store_written_before_the_union_is_read_alike_and_upgraded_by_its_next_writer(
+        project, built_store, seed_store, tmp_path):
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store, store_path)
+    old = ox.Store(str(store_path))  # make it a format-1 store: no union, no format in the marker
+    old.clear_graph(kgstore.UNION)
+    old.flush()
+    del old
+    (store_path / kgstore.MARKER).write_text("kg embedded store (pyoxigraph/RocksDB). Do not edit.\n")
+    assert kgstore.store_format(store_path) == 1
+
+    catalogue = load_catalogue(project.root / "queries")
+    query = catalogue["speakers-across-regions"]
+    legacy = kgstore.open_read_only(store_path)
+    assert not kgstore.has_union(legacy)
+    assert run_stored(legacy, query).rows == run_stored(seed_store, query).rows != []
+    del legacy
+
+    with kgstore.writable(store_path) as store:
+        assert stored_union(store) == union_of_named_graphs(store)
+    assert kgstore.store_format(store_path) == 2
