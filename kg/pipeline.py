@@ -193,7 +193,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
     clock = _Timings(report.timings)
 
     def fill(store: ox.Store) -> None:
-        store.bulk_extend(inputs.static_quads)
+        store.bulk_extend(kgstore.with_union(inputs.static_quads))
         # what the inference needs, gathered as the batches are written (kg.infer.Premises)
         premises = kginfer.Premises(inputs.static_quads) if infer else None
         build_context = BuildContext()  # what the validation context of the next batches can find
@@ -219,12 +219,12 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             problems += _repeated_keys(articles, seen)
             if problems:  # keep checking files, but nothing more needs building
                 continue
-            with clock("writing the store"):  # converted once, for the validation and the store
-                quads = [q for a in articles for q in kgstore.graph_quads(a.graph, str(a.graph_iri))]
+            with clock("writing the store"):  # converted once, for the validation and the store (and its union)
+                quads, union = kgstore.quads_and_union((a.graph, a.graph_iri) for a in articles)
             with clock("SHACL validation"):
                 validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
             with clock("writing the store"):
-                store.bulk_extend(quads)
+                store.bulk_extend(itertools.chain(quads, union))
                 build_context.add(quads)
             if premises is not None:
                 with clock("OWL RL inference"):
@@ -235,7 +235,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                 progress("articles", len(report.articles), len(files))
             # Free this batch before reading the next. On rdflib's SimpleMemory store an article graph
             # has no reference cycle, so this frees it (an explicit gc.collect() took 0.8 s a batch).
-            del articles, quads
+            del articles, quads, union
         if validating is not None:
             with clock("SHACL validation"):
                 invalid.append(validating.report())
@@ -253,7 +253,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                                                          dump_of=store, scratch=store_path, premises=premises)
                 premises = None
             with clock("writing the store"):
-                store.bulk_extend(inferred)
+                store.bulk_extend(kgstore.with_union(inferred))
 
     with clock("total"), _stage(progress, "articles", quiet=True):
         kgstore.build_fresh(store_path, fill)
