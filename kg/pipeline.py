@@ -193,7 +193,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
     clock = _Timings(report.timings)
 
     def fill(store: ox.Store) -> None:
-        store.bulk_extend(kgstore.with_union(inputs.static_quads))
+        kgstore.bulk_write(store, kgstore.with_union(inputs.static_quads))
         # what the inference needs, gathered as the batches are written (kg.infer.Premises)
         premises = kginfer.Premises(inputs.static_quads) if infer else None
         build_context = BuildContext()  # what the validation context of the next batches can find
@@ -224,7 +224,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             with clock("SHACL validation"):
                 validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
             with clock("writing the store"):
-                store.bulk_extend(itertools.chain(quads, union))
+                kgstore.bulk_write(store, itertools.chain(quads, union))
                 build_context.add(quads)
             if premises is not None:
                 with clock("OWL RL inference"):
@@ -253,7 +253,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                                                          dump_of=store, scratch=store_path, premises=premises)
                 premises = None
             with clock("writing the store"):
-                store.bulk_extend(kgstore.with_union(inferred))
+                kgstore.bulk_write(store, kgstore.with_union(inferred))
 
     with clock("total"), _stage(progress, "articles", quiet=True):
         kgstore.build_fresh(store_path, fill)

@@ -20,6 +20,7 @@ A store directory is held by one writer at a time (RocksDB's lock); a second wri
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 from contextlib import contextmanager
@@ -73,6 +74,18 @@ def quads_and_union(graphs: Iterable[tuple[Graph, str]]) -> tuple[list[ox.Quad],
             quads.append(ox.Quad(s, p, o, name))
             union.append(ox.Quad(s, p, o, UNION))
     return quads, union
+
+
+#: Quads per bulk write. pyoxigraph's bulk loader holds what one call gives it in memory: a call of
+#: 1,000,000 quads added 1.1 GB to the process, ten calls of 100,000 added 0.1 GB and ran faster.
+BULK_CHUNK = 100_000
+
+
+def bulk_write(store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+    """Bulk-load *quads* into *store* in chunks of :data:`BULK_CHUNK` (not transactional)."""
+    quads = iter(quads)
+    while chunk := list(itertools.islice(quads, BULK_CHUNK)):
+        store.bulk_extend(chunk)
 
 
 def with_union(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
@@ -138,7 +151,7 @@ def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
 def fill_union(store: ox.Store) -> None:
     """Bulk-write the union of the named graphs of *store* into its default graph (a fresh store, or
     the upgrade of a format-1 one: adding a triple the union already holds changes nothing)."""
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, UNION) for q in named_quads(store))
+    bulk_write(store, (ox.Quad(q.subject, q.predicate, q.object, UNION) for q in named_quads(store)))
 
 
 def open_read_only(path: Path) -> ox.Store:
@@ -215,7 +228,7 @@ def build_fresh(path: Path, quads: Iterable[ox.Quad] | Callable[[ox.Store], None
         if callable(quads):
             quads(store)
         else:
-            store.bulk_extend(with_union(quads))
+            bulk_write(store, with_union(quads))
         store.flush()
         store.optimize()
     except BaseException:
