@@ -32,21 +32,27 @@ def test_loading_a_changed_article_keeps_the_union_exact(project, built_store, t
     store_path = tmp_path / "store"
     shutil.copytree(built_store, store_path)
     changed = _variant(project, tmp_path, "001", "type: mopr", "type: stowarzyszenie")
-    before = stored_union(ox.Store.read_only(str(store_path)))
+    old_store = ox.Store.read_only(str(store_path))
+    before = stored_union(old_store)
+    replaced = next(g for g in old_store.named_graphs() if g.value.rsplit("/", 1)[1].startswith("001"))
+    # triples of the replaced article that another graph also holds (names, places, …)
+    shared = {q.triple for q in old_store.quads_for_pattern(None, None, None, replaced)
+              if any(o.graph_name not in (replaced, kgstore.UNION)
+                     for o in old_store.quads_for_pattern(q.subject, q.predicate, q.object, None))}
+    del old_store
     pipeline.load_into_store([changed], project, store_path)
     store = ox.Store.read_only(str(store_path))
     after = stored_union(store)
     assert after == union_of_named_graphs(store)
-    mopr, mopr_type = ox.NamedNode(MOPR_SZCZECIN), ox.NamedNode(kgstore_it("mopr"))
+    mopr = ox.NamedNode(MOPR_SZCZECIN)
     institution_type = ox.NamedNode("https://w3id.org/kg-pl-inclusion/ontology#institutionType")
-    assert ox.Triple(mopr, institution_type, mopr_type) in before - after  # held by that article only
-    assert ox.Triple(mopr, institution_type, ox.NamedNode(kgstore_it("stowarzyszenie"))) in after - before
-    # what the article shares with others (the voivodeship's label, say) stays in the union
-    assert before & after
+    assert ox.Triple(mopr, institution_type, institution_type_iri("mopr")) in before - after  # that article's only
+    assert ox.Triple(mopr, institution_type, institution_type_iri("stowarzyszenie")) in after - before
+    assert shared and shared <= after  # what the replaced article shared with other graphs stays
 
 
-def kgstore_it(key: str) -> str:
-    return f"https://w3id.org/kg-pl-inclusion/concept/institution-type/{key}"
+def institution_type_iri(key: str) -> ox.NamedNode:
+    return ox.NamedNode(f"https://w3id.org/kg-pl-inclusion/concept/institution-type/{key}")
 
 
 def test_loading_without_inference_takes_the_inferred_triples_out_of_the_union(project, built_store, tmp_path):
@@ -90,3 +96,16 @@ def test_a_store_written_before_the_union_is_read_alike_and_upgraded_by_its_next
     with kgstore.writable(store_path) as store:
         assert stored_union(store) == union_of_named_graphs(store)
     assert kgstore.store_format(store_path) == 2
+
+
+def test_removing_an_article_graph_keeps_what_other_graphs_still_hold(built_store, tmp_path):
+    store_path = tmp_path / "store"
+    shutil.copytree(built_store, store_path)
+    with kgstore.writable(store_path) as store:
+        article = next(g for g in store.named_graphs() if "/graph/article/001" in g.value)
+        content = {q.triple for q in store.quads_for_pattern(None, None, None, article)}
+        kgstore.replace_graphs(store, {}, remove=[article.value])
+        union = stored_union(store)
+        assert union == union_of_named_graphs(store)
+        held_elsewhere = content & union
+        assert held_elsewhere and content - union  # some triples stay (other graphs hold them), some leave
