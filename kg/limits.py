@@ -22,14 +22,16 @@ a fork): it opens its own, as :func:`kg.api` does for queries, or works on in-me
 from __future__ import annotations
 
 import faulthandler
+import gc
 import multiprocessing
 import os
 import pickle
 import resource
 import signal
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .errors import BudgetExceeded
 
@@ -87,7 +89,8 @@ class Limited:
         self._receiver, sender = context.Pipe(duplex=False)
         self._child = context.Process(target=_child, daemon=True, name=f"kg {budget.what}",
                                       args=(self._receiver, sender, os.getpid(), budget.memory_mb, fn, args, kwargs))
-        self._child.start()
+        with frozen_for_fork():
+            self._child.start()
         sender.close()
 
     def result(self) -> Any:
@@ -135,6 +138,25 @@ def deadline_check(budget: Budget) -> Callable[[], None]:
     return check
 
 
+@contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Fork inside this block with every object the parent holds moved out of the collector's reach.
+
+    Python's gc documentation recommends ``gc.freeze()`` right before ``fork()``: the child's
+    collections then never walk (and write to, so copy) the pages of the parent's objects. The
+    inference child of a build inherits millions of premises that no collection could free.
+    Objects frozen by someone else (:func:`kg.pipeline.build_store`) stay frozen; what was frozen
+    here is handed back to the parent's collector afterwards.
+    """
+    already_frozen = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not already_frozen:
+            gc.unfreeze()
+
+
 def start_limited(budget: Budget, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Limited:
     """Start ``fn(*args, **kwargs)`` in a child process within *budget* and return at once, so the
     caller can go on with other work (the build prepares the next batch while one is validated).
@@ -150,6 +172,7 @@ def _child(receiver, sender, parent: int, memory_mb: int, fn, args, kwargs) -> N
     receiver.close()
     _die_with(parent)
     faulthandler.disable()  # a child stopped by its budget is reported by the parent, not with a C traceback
+    gc.enable()  # a build switches the collector off in the parent (kg.pipeline); this work needs its own
     if memory_mb:
         # On top of what the child inherits: a fork starts as large as its parent.
         limit = _address_space() + memory_mb * 1024 * 1024

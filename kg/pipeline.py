@@ -6,6 +6,7 @@ prints or exits.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import tempfile
 import time
@@ -200,6 +201,8 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
         for start in range(0, len(files), max(batch, 1)):
+            if start:
+                _collect_batch_garbage()  # of the batch before (written, or refused: then its errors' tracebacks)
             # one bar for all batches; checking is about a third of the work per article
             shifted = None if progress is None else (
                 lambda stage, done, total, start=start: progress("articles", start + done // 3, len(files))
@@ -255,9 +258,36 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             with clock("writing the store"):
                 kgstore.bulk_write(store, kgstore.with_union(inferred))
 
-    with clock("total"), _stage(progress, "articles", quiet=True):
+    with clock("total"), _stage(progress, "articles", quiet=True), _collected_per_batch():
         kgstore.build_fresh(store_path, fill)
     return report
+
+
+@contextmanager
+def _collected_per_batch() -> Iterator[None]:
+    """Run a build with Python's cyclic garbage collector off but for one collection per batch
+    (:func:`_collect_batch_garbage`).
+
+    A build allocates millions of objects a batch and keeps a growing share of them to the end
+    (premises, validation context). The collector's automatic full collections walked all of that
+    again and again: 30 of the parent's 219 s of CPU at 10,000 articles (docs/performance.md).
+    Children forked meanwhile switch it back on (:mod:`kg.limits`).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.unfreeze()  # what the build kept is garbage now, or the caller's: collectable again
+        if was_enabled:
+            gc.enable()
+
+
+def _collect_batch_garbage() -> None:
+    """Free the reference cycles of the batch just written, then freeze what survives: what a batch
+    leaves behind is kept to the end of the build, so no later collection needs to walk it again."""
+    gc.collect()
+    gc.freeze()
 
 
 class _Timings:

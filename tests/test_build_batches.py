@@ -100,3 +100,36 @@ def test_a_batch_is_freed_as_soon_as_it_is_dropped():
         assert [r() for r in held if r() is not None] == []
     finally:
         gc.enable()
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(project, tmp_path):
+    """The build switches Python's collector off and freezes what each batch keeps (kg.pipeline):
+    a program that builds from the library must get its collector back, after a refused build too."""
+    import gc
+
+    pipeline.build_store(project, tmp_path / "store", batch=2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (project.articles_dir / "zzz-rops-lublin-elsewhere.yaml").write_text(CONFLICT, encoding="utf-8")
+    with pytest.raises(ValidationError):
+        pipeline.build_store(project, tmp_path / "refused", batch=2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    (project.articles_dir / "zzz-rops-lublin-elsewhere.yaml").unlink()
+    gc.disable()
+    try:  # a caller that had it off keeps it off
+        pipeline.build_store(project, tmp_path / "quiet", batch=2, infer=False)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+
+
+def test_a_child_collects_its_garbage_while_the_build_has_the_collector_off():
+    import gc
+
+    from kg.limits import Budget, run_limited
+
+    gc.disable()
+    try:
+        assert run_limited(Budget("test", seconds=30, memory_mb=0), gc.isenabled) is True
+        assert gc.get_freeze_count() == 0  # what was frozen for the fork is handed back
+    finally:
+        gc.enable()
