@@ -23,14 +23,15 @@ from rdflib.compare import to_canonical_graph
 from .annotations import load_annotations
 from .build import ArticleGraph, build_article
 from .config import Project
-from .errors import AnnotationError, Location, OntologyError, Problem, ValidationError
+from .errors import AnnotationError, KgError, Location, OntologyError, Problem, ValidationError
 from .export import inferred_graph_iri
 from .iri import base_iri, mint
 from .limits import Budget, deadline_check, run_limited
 from .progress import ProgressCallback, counted, step
 from .provenance import add_provenance, load_time
 from .reference import Reference, load_reference
-from .validate import PendingValidation, ValidationReport, BuildContext, start_validation, validate_articles
+from .validate import (PendingValidation, ValidationReport, BuildContext, load_pyshacl, start_validation,
+                       validate_articles)
 from . import cache as kgcache
 from . import incremental as kgincremental
 from . import infer as kginfer
@@ -142,7 +143,7 @@ class _NoShapes:
 
 
 def _start_shacl(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None,
-                 quads: list[ox.Quad], build_context: BuildContext) -> PendingValidation | _NoShapes:
+                 quads: list[ox.Quad], build_context: BuildContext | None) -> PendingValidation | _NoShapes:
     """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
         return _NoShapes()
@@ -195,6 +196,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
 
     def fill(store: ox.Store) -> None:
         kgstore.bulk_write(store, kgstore.with_union(inputs.static_quads))
+        load_pyshacl()  # once, for every batch's validation child
         # what the inference needs, gathered as the batches are written (kg.infer.Premises)
         premises = kginfer.Premises(inputs.static_quads) if infer else None
         build_context = BuildContext()  # what the validation context of the next batches can find
@@ -347,11 +349,22 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
     articles = prepare_articles(paths, inputs, encoding=encoding)
     inference, removed, added = None, [], []
     with kgstore.writable(store_path) as store:
-        report = validate(articles, inputs, store=store)
         graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
-        inferred_name = inferred_graph_iri(inputs.base)
+        # pySHACL runs in a child while this process works out what the load changes in the inferred
+        # graph (two cores at work); the validation's verdict still comes first
+        validating = _start_shacl(articles, inputs, store, [q for quads in graphs.values() for q in quads], None)
+        inference_failed: KgError | None = None
         if infer:
-            inference, removed, added = _maintained_inference(store, inputs, graphs)
+            try:
+                inference, removed, added = _maintained_inference(store, inputs, graphs)
+            except KgError as exc:
+                inference_failed = exc
+        report = validating.report()
+        if not report.conforms:
+            raise ValidationError(report)
+        if inference_failed is not None:
+            raise inference_failed
+        inferred_name = inferred_graph_iri(inputs.base)
         kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed, insert=added)
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)

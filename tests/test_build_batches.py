@@ -133,3 +133,28 @@ def test_a_child_collects_its_garbage_while_the_build_has_the_collector_off():
         assert gc.get_freeze_count() == 0  # what was frozen for the fork is handed back
     finally:
         gc.enable()
+
+
+def test_a_load_reports_the_validation_verdict_before_an_inference_failure(project, tmp_path, monkeypatch):
+    """`kg load` validates in a child while it works out the inference change: an article the shapes
+    refuse is refused for that, whatever the inference says; a valid one gets the inference's error."""
+    from kg.errors import OntologyError
+
+    store = tmp_path / "store"
+    pipeline.build_store(project, store)
+    before = content_hash(ox.Store.read_only(str(store)))
+
+    def inconsistent(*args, **kwargs):
+        raise OntologyError("the data are inconsistent with the ontology")
+
+    monkeypatch.setattr(pipeline, "_maintained_inference", inconsistent)
+    invalid = tmp_path / "zzz-rops-lublin-elsewhere.yaml"
+    invalid.write_text(CONFLICT, encoding="utf-8")
+    with pytest.raises(ValidationError, match="rops-lublin"):
+        pipeline.load_into_store([invalid], project, store)
+    valid = tmp_path / "zzz-valid.yaml"
+    valid.write_text(CONFLICT.replace("mazowieckie", "lubelskie").replace("zzz-rops-lublin-elsewhere", "zzz-valid"),
+                     encoding="utf-8")
+    with pytest.raises(OntologyError, match="inconsistent"):
+        pipeline.load_into_store([valid], project, store)
+    assert content_hash(ox.Store.read_only(str(store))) == before

@@ -121,3 +121,27 @@ def test_a_change_too_large_falls_back_to_the_full_closure(corpus, tmp_path, mon
     pipeline.load_into_store([corpus[4]], project, store)
     assert full
     assert_maintained(store)
+
+
+@pytest.mark.parametrize("stored_union", [True, False], ids=["union in the default graph", "format-1 store"])
+def test_the_working_store_reads_what_the_graphs_not_skipped_hold(stored_union):
+    """The working store reads the store as it is after the load: a triple held only by a graph being
+    replaced is not there any more; one that another graph holds too still is."""
+    from kg.store import with_union
+
+    ex = "http://example.org/"
+    node, knows, name = ox.NamedNode(ex + "anna"), ox.NamedNode(ex + "knows"), ox.NamedNode(ex + "name")
+    old, other = ox.NamedNode(ex + "graph/old"), ox.NamedNode(ex + "graph/other")
+    only_old = ox.Triple(node, knows, ox.NamedNode(ex + "jan"))
+    both = ox.Triple(node, name, ox.Literal("Anna"))
+    quads = [ox.Quad(*only_old, old), ox.Quad(*both, old), ox.Quad(*both, other)]
+    store = ox.Store()
+    store.bulk_extend(with_union(quads) if stored_union else quads)
+    working = incremental._Working(store, [], skip_graphs={old.value}, new_triples=set(), hidden=set(),
+                                   rules=incremental.Rules(frozenset(), frozenset()), check_time=lambda: None)
+    assert working.union is stored_union
+    assert working._from_store(node) == {both}
+    assert working._from_store(None, [knows.value], ox.NamedNode(ex + "jan")) == set()
+    everything = incremental._Working(store, [], skip_graphs=set(), new_triples=set(), hidden=set(),
+                                      rules=incremental.Rules(frozenset(), frozenset()), check_time=lambda: None)
+    assert everything._from_store(node) == {only_old, both}
