@@ -241,6 +241,20 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             # Free this batch before reading the next. On rdflib's SimpleMemory store an article graph
             # has no reference cycle, so this frees it (an explicit gc.collect() took 0.8 s a batch).
             del articles, quads, union
+        inference_failed: KgError | None = None
+        if infer and not problems:
+            # while the last batch is validated in its child (two cores at work); the validation's
+            # verdict still comes first
+            with clock("OWL RL inference"), _stage(progress, "inferring (OWL 2 RL)"):
+                # the store holds exactly the asserted quads now: should the premises be incomplete,
+                # the inference reads them all from a dump
+                try:
+                    report.inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base),
+                                                             inputs.base, dump_of=store, scratch=store_path,
+                                                             premises=premises)
+                except KgError as exc:
+                    inference_failed = exc
+                premises = None
         if validating is not None:
             with clock("SHACL validation"):
                 invalid.append(validating.report())
@@ -249,14 +263,10 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         merged = _merged(invalid)
         if not merged.conforms:
             raise ValidationError(merged)
+        if inference_failed is not None:
+            raise inference_failed
         report.warnings = list(merged.warnings)
         if infer:
-            with clock("OWL RL inference"), _stage(progress, "inferring (OWL 2 RL)"):
-                # the store holds exactly the asserted quads now: should the premises be incomplete,
-                # the inference reads them all from a dump
-                report.inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base), inputs.base,
-                                                         dump_of=store, scratch=store_path, premises=premises)
-                premises = None
             with clock("writing the store"):
                 kgstore.bulk_write(store, kgstore.with_union(inferred))
 

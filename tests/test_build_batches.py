@@ -158,3 +158,19 @@ def test_a_load_reports_the_validation_verdict_before_an_inference_failure(proje
     with pytest.raises(OntologyError, match="inconsistent"):
         pipeline.load_into_store([valid], project, store)
     assert content_hash(ox.Store.read_only(str(store))) == before
+
+
+def test_a_build_reports_the_validation_verdict_before_an_inference_failure(project, tmp_path, monkeypatch):
+    """The build infers while its last batch is validated: refused articles are refused for that."""
+    from kg.errors import OntologyError
+
+    def inconsistent(*args, **kwargs):
+        raise OntologyError("the data are inconsistent with the ontology")
+
+    monkeypatch.setattr(pipeline, "infer_graph", inconsistent)
+    with pytest.raises(OntologyError, match="inconsistent"):
+        pipeline.build_store(project, tmp_path / "consistent-shapes", batch=2)
+    (project.articles_dir / "zzz-rops-lublin-elsewhere.yaml").write_text(CONFLICT, encoding="utf-8")
+    with pytest.raises(ValidationError, match="rops-lublin"):
+        pipeline.build_store(project, tmp_path / "store", batch=2)
+    assert not (tmp_path / "store").exists() and not (tmp_path / "consistent-shapes").exists()
