@@ -106,3 +106,24 @@ def test_a_kept_context_grows_with_each_batch_written():
     assert context.answers[person.value] == {(person, name, ox.Literal("Anna Nowak")),
                                              (person, name, ox.Literal("Anna Nowak-Kowalska"))}
     assert person.value in context.subjects
+
+
+def test_the_nodes_validation_asks_about_are_read_from_the_quads_as_from_the_graphs(tmp_path, project):
+    """kg.validate.ArticleNodes reads the IRIs a validation in context needs from the articles' quads in
+    one pass; they must be the ones rdflib's graph API gives."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.namespaces import KGO, SCHEMA
+    from kg.store import graph_quads
+    from kg.validate import ArticleNodes
+
+    articles = pipeline.prepare_articles(synth.generate(30, tmp_path, seed=3), pipeline.Inputs.read(project))
+    nodes = ArticleNodes.of(q for a in articles for q in graph_quads(a.graph, str(a.graph_iri)))
+    graphs = [a.graph for a in articles]
+    assert nodes.described == {str(s) for g in graphs for s, t in g.subject_objects(RDF.type)
+                               if isinstance(s, URIRef) and str(t).startswith(str(KGO))}
+    assert nodes.subjects == {str(s) for g in graphs for s in g.subjects() if isinstance(s, URIRef)}
+    assert nodes.mentioned == {str(o) for g in graphs for o in g.objects() if isinstance(o, URIRef)}
+    assert nodes.events == {str(s) for g in graphs for s in g.subjects(SCHEMA.startDate) if isinstance(s, URIRef)}
+    assert nodes.events and nodes.described < nodes.subjects
