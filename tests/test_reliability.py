@@ -590,7 +590,7 @@ REVIEWED_SPLICES = {
     ("kg/validate.py", "predicates"): "a VALUES list of IRIs printed by ox.NamedNode (_values)",
     ("kg/validate.py", "where"): "the graph pattern above",
     ("kg/validate.py", "ox.NamedNode(str(KGO.inEvent))"): "a constant IRI",
-    ("kg/validate.py", "ox.NamedNode(str(event))"): "an IRI printed by ox.NamedNode",
+    ("kg/validate.py", "ox.NamedNode(event)"): "an IRI printed by ox.NamedNode",
     ("kg/validate.py", "values(events)"): "IRIs printed by ox.NamedNode",
     ("kg/validate.py", "values((a.graph_iri for a in articles))"): "IRIs printed by ox.NamedNode",
     ("kg/validate.py", "article_graphs"): "an ox.Literal (prints escaped) of a prefix minted from the checked base IRI",
