@@ -94,9 +94,9 @@ class Inputs:
         return [q for name, graph in self.static_graphs().items() for q in kgstore.graph_quads(graph, name)]
 
     @cached_property
-    def static_subjects(self) -> frozenset[URIRef]:
+    def static_subjects(self) -> frozenset[str]:
         """The IRIs the ontology and reference data describe."""
-        return frozenset(s for graph in self.static_graphs().values() for s in graph.subjects()
+        return frozenset(str(s) for graph in self.static_graphs().values() for s in graph.subjects()
                          if isinstance(s, URIRef))
 
 

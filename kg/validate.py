@@ -281,8 +281,7 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     """
     if nodes is None:
         nodes = ArticleNodes.of(q for a in articles for q in graph_quads(a.graph, str(a.graph_iri)))
-    static_subjects = {str(s) for s in inputs.static_subjects}
-    asked = nodes.described | (nodes.mentioned - nodes.subjects - static_subjects)
+    asked = nodes.described | (nodes.mentioned - nodes.subjects - inputs.static_subjects)
     events = nodes.events
     if build_context is not None:
         asked = {n for n in asked if n in build_context.subjects}
