@@ -176,6 +176,33 @@ def test_person_profile_gives_an_article_without_publisher_no_region():
     assert [(r["where"], r["organisation"], r["region"]) for r in rows] == [("Bez wydawcy", None, None)]
 
 
+def test_co_speaker_pairs_keep_namesakes_apart():
+    """Two people called Jan Kowalski, each speaking beside Anna Nowak at one event in the same voivodeship
+    on the same day, are two pairs: with names alone the rows were equal and DISTINCT merged them."""
+    id_ = "https://w3id.org/kg-pl-inclusion/id/"
+    store = ox.Store()
+    events = "".join(f"""
+        <{id_}event/e{n}> schema:startDate "2016-05-04"^^xsd:date ; kgo:inVoivodeship <{id_}voivodeship/opolskie> .
+        <{id_}participation/e{n}-anna> cv:hasParticipant <{id_}person/anna-nowak> ; cv:role role:talk ;
+            kgo:inEvent <{id_}event/e{n}> .
+        <{id_}participation/e{n}-jan> cv:hasParticipant <{id_}person/jan-kowalski-{n}> ; cv:role role:talk ;
+            kgo:inEvent <{id_}event/e{n}> .
+        <{id_}person/jan-kowalski-{n}> a kgo:Person ; schema:name "Jan Kowalski" .""" for n in (1, 2))
+    store.load(input=f"""
+        @prefix kgo: <https://w3id.org/kg-pl-inclusion/ontology#> . @prefix schema: <http://schema.org/> .
+        @prefix cv: <http://data.europa.eu/m8g/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix role: <https://w3id.org/kg-pl-inclusion/concept/event-role/> .
+        <{id_}person/anna-nowak> a kgo:Person ; schema:name "Anna Nowak" .
+        {events}
+        """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
+    rows = run_stored(store, CATALOGUE["co-speaker-pairs"], {}).rows
+    assert len(rows) == 2, rows
+    assert [(r["person_a"], r["person_b"], r["person_a_key"], r["person_b_key"], r["first"]) for r in rows] == [
+        ("Anna Nowak", "Jan Kowalski", "anna-nowak", "jan-kowalski-1", "2016-05-04"),
+        ("Anna Nowak", "Jan Kowalski", "anna-nowak", "jan-kowalski-2", "2016-05-04"),
+    ]
+
+
 @pytest.mark.parametrize("name,values,message", [
     ("speakers-across-regions", {"min_region": "2"}, "has no parameter 'min_region'; it has: min_regions"),
     ("speakers-across-regions", {"min_regions": "two"}, "must be a whole number"),
