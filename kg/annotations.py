@@ -221,10 +221,13 @@ def _schema_problems(doc: YamlDocument) -> Iterator[Problem]:
     if schema_conforms_fast(doc.data):
         return
     validator = _schema_validator()
+    said = set()  # a bad date breaks both its format and its pattern: one sentence is enough
     for error in sorted(validator.iter_errors(doc.data), key=lambda e: (list(map(str, e.absolute_path)), e.message)):
         path = tuple(error.absolute_path)
         message, hint, field_path = _explain(error, path)
-        yield Problem(doc.location(field_path), message, field=_dotted(field_path) or None, hint=hint)
+        if (field_path, message) not in said:
+            said.add((field_path, message))
+            yield Problem(doc.location(field_path), message, field=_dotted(field_path) or None, hint=hint)
 
 
 def _explain(error: jsonschema.ValidationError, path: tuple) -> tuple[str, str | None, tuple]:

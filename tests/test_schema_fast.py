@@ -72,6 +72,15 @@ def test_bad_schema_files_are_refused_by_the_fast_check():
     assert all(not schema_conforms_fast(_mapping(ROOT / "tests/bad_annotations" / name)) for name in refused)
 
 
+def test_year_zero_is_refused_by_both_checks():
+    """Found by the fuzzing below: jsonschema-rs took 0000-01-01 for a date, Python (and xsd:date in XSD 1.0)
+    do not, so an article dated in year 0 passed the fast check and was never explained."""
+    document = copy.deepcopy(SEEDS[0])
+    document["article"]["published_not_before"] = "0000-01-01"
+    assert "'0000-01-01' is not a 'date'" in python_errors(document)
+    assert not schema_conforms_fast(document)
+
+
 #: Values that sit on the edges of the schema's types, formats and patterns.
 TRICKY = ["", " ", "\n", "x", "abc\n", "a-b", "a--b", "-a", "Ab", "ąę", "jan-nowak-2", "2015-02-29",
           "2016-02-29", "2015-13-01", "2015-04-31", "20150101", "2015-1-01", "2015-01-01\n", "0000-01-01",

@@ -322,7 +322,8 @@ def test_bad_annotation_is_refused_with_its_message_and_changes_nothing(path, co
     code, _, err = run(capsys, "--store", corpus_store, "load", shown(path))
     assert code == 1, err
     assert re.search(rf"(^|[\s/]){re.escape('bad_annotations/' + path.name)}:{line}:", err, re.M), err
-    assert expected in err, err
+    said = [row for row in err.splitlines() if expected in row and f"{path.name}:{line}:" in row]
+    assert len(said) == 1, err  # said at its line, and said once
     assert store_hash(corpus_store) == before
 
 
