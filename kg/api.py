@@ -13,11 +13,12 @@ from typing import Any, Iterable
 import pyoxigraph as ox
 
 from . import export as kgexport
-from . import pipeline, stats as kgstats, store as kgstore
+from . import answers, pipeline, stats as kgstats, store as kgstore
 from .config import Project
 from .limits import Budget, run_limited
 from .errors import UsageError
-from .queries import QueryResult, StoredQuery, load_catalogue, parse_stored_query, run_sparql, run_stored
+from .queries import (QueryResult, StoredQuery, bind_parameters, load_catalogue, parse_stored_query, run_sparql,
+                      run_stored, with_values)
 from .remote import RemoteEndpoint
 
 
@@ -93,21 +94,26 @@ class KnowledgeGraph:
         """
         return self.query_result(name, params, endpoint=endpoint).rows
 
-    def query_result(self, name: str, params: dict[str, Any] | None = None, *,
-                     with_inferred: bool = True, endpoint: str | RemoteEndpoint | None = None) -> QueryResult:
-        """Run a stored query over all graphs (*with_inferred*), the asserted graphs only, or on *endpoint*."""
+    def query_result(self, name: str, params: dict[str, Any] | None = None, *, with_inferred: bool = True,
+                     endpoint: str | RemoteEndpoint | None = None, fresh: bool = False) -> QueryResult:
+        """Run a stored query over all graphs (*with_inferred*), the asserted graphs only, or on *endpoint*.
+
+        On the embedded store an answer is kept until the store changes (:mod:`kg.answers`); *fresh*
+        evaluates the query even so.
+        """
         catalogue = self.queries()
         if name not in catalogue:
             raise UsageError(f"no stored query {name!r}; available: {', '.join(catalogue)}")
-        return self._run(catalogue[name], params, with_inferred=with_inferred, endpoint=endpoint)
+        return self._run(catalogue[name], params, with_inferred=with_inferred, endpoint=endpoint, fresh=fresh)
 
-    def query_file(self, path: Path | str, params: dict[str, Any] | None = None, *,
-                   with_inferred: bool = True, endpoint: str | RemoteEndpoint | None = None) -> QueryResult:
+    def query_file(self, path: Path | str, params: dict[str, Any] | None = None, *, with_inferred: bool = True,
+                   endpoint: str | RemoteEndpoint | None = None, fresh: bool = False) -> QueryResult:
         """Run an ad-hoc ``.rq`` file (its header, if any, declares its parameters)."""
-        return self._run(parse_stored_query(Path(path)), params, with_inferred=with_inferred, endpoint=endpoint)
+        return self._run(parse_stored_query(Path(path)), params, with_inferred=with_inferred, endpoint=endpoint,
+                         fresh=fresh)
 
     def _run(self, query: StoredQuery, params: dict[str, Any] | None, *, with_inferred: bool,
-             endpoint: str | RemoteEndpoint | None) -> QueryResult:
+             endpoint: str | RemoteEndpoint | None, fresh: bool = False) -> QueryResult:
         values = {k: str(v) for k, v in (params or {}).items()}
         if endpoint is not None:
             if not with_inferred:
@@ -115,10 +121,14 @@ class KnowledgeGraph:
                                  "the graphs it holds")
             remote = endpoint if isinstance(endpoint, RemoteEndpoint) else RemoteEndpoint(endpoint)
             return remote.run_stored(query, values)
-        return self._limited(run_stored, query, values, with_inferred=with_inferred)
+        bound_text = with_values(query.text, bind_parameters(query, values))  # also checks the values
+        return answers.answered(self.store_path, answers.answer_key(bound_text, with_inferred=with_inferred),
+                                lambda: self._limited(run_stored, query, values, with_inferred=with_inferred),
+                                fresh=fresh)
 
-    def sparql(self, text: str, *, with_inferred: bool = True) -> QueryResult:
-        return self._limited(run_sparql, text, with_inferred=with_inferred)
+    def sparql(self, text: str, *, with_inferred: bool = True, fresh: bool = False) -> QueryResult:
+        return answers.answered(self.store_path, answers.answer_key(text, with_inferred=with_inferred),
+                                lambda: self._limited(run_sparql, text, with_inferred=with_inferred), fresh=fresh)
 
     def _limited(self, run, *args, with_inferred: bool) -> QueryResult:
         """``run(store, *args)`` within the query budget (KG_QUERY_TIMEOUT, KG_MEMORY_LIMIT_MB): in a

@@ -248,10 +248,16 @@ def queries(kg: KnowledgeGraph) -> None:
               help="With --endpoint: total time the endpoint may take.")
 @click.option("--union-default-graph", is_flag=True,
               help="With --endpoint: ask an Oxigraph server to query the union of its named graphs.")
+@click.option("--fresh", is_flag=True,
+              help="Evaluate the query even if its answer for the store as it is now was kept (KG_ANSWERS).")
 @click.pass_obj
 def query(kg: KnowledgeGraph, name: str | None, params: tuple[str, ...], query_file: Path | None, fmt: str,
-          with_inferred: bool, endpoint: str | None, timeout: float, union_default_graph: bool) -> None:
-    """Run a stored query by NAME (or an ad-hoc one with --file) and print the result."""
+          with_inferred: bool, endpoint: str | None, timeout: float, union_default_graph: bool, fresh: bool) -> None:
+    """Run a stored query by NAME (or an ad-hoc one with --file) and print the result.
+
+    On the embedded store, an answer is kept until the store changes (kg build, kg load), so asking
+    again is immediate; --fresh evaluates anyway.
+    """
     values = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -263,9 +269,9 @@ def query(kg: KnowledgeGraph, name: str | None, params: tuple[str, ...], query_f
         from .remote import RemoteEndpoint
         remote = RemoteEndpoint(endpoint, timeout=timeout, union_default_graph=union_default_graph)
     if query_file:
-        result = kg.query_file(query_file, values, with_inferred=with_inferred, endpoint=remote)
+        result = kg.query_file(query_file, values, with_inferred=with_inferred, endpoint=remote, fresh=fresh)
     elif name:
-        result = kg.query_result(name, values, with_inferred=with_inferred, endpoint=remote)
+        result = kg.query_result(name, values, with_inferred=with_inferred, endpoint=remote, fresh=fresh)
     else:
         raise click.UsageError("give a stored query NAME or --file FILE (see `kg queries`)")
     click.echo(_format_table(result, fmt))

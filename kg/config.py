@@ -17,6 +17,8 @@ SETTINGS = {
     "project": ("KG_PROJECT", None, "project root holding ontology/, data/, shapes/ and queries/"),
     "cache_dir": ("KG_CACHE_DIR", None, "cache of the parsed ontology and reference data (default "
                   "$XDG_CACHE_HOME/kg or ~/.cache/kg; 'off': none), see kg.cache"),
+    "answers": ("KG_ANSWERS", "on", "keep each query's answer in the store directory until the store changes "
+                "('off': evaluate every time), see kg.answers"),
     # Budgets of the work input can make arbitrarily expensive (kg.limits); 0 switches one off.
     "query_timeout": ("KG_QUERY_TIMEOUT", "30", "seconds a SPARQL query on the store may run"),
     "inference_timeout": ("KG_INFERENCE_TIMEOUT", "600", "seconds OWL RL inference may run"),

@@ -30,6 +30,7 @@ from typing import Callable, Iterable, Iterator, Mapping
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
+from . import answers
 from .errors import StoreError, StoreLocked, StoreMissing
 
 MARKER = "kg-store.txt"  # written into every store directory, so kg never opens a foreign directory
@@ -149,8 +150,8 @@ def named_quads(store: ox.Store) -> Iterator[ox.Quad]:
 
 
 def fill_union(store: ox.Store) -> None:
-    """Bulk-write the union of the named graphs of *store* into its default graph (a fresh store, or
-    the upgrade of a format-1 one: adding a triple the union already holds changes nothing)."""
+    """Bulk-write the union of the named graphs of *store* into its default graph (a store nobody reads
+    yet, such as a benchmark's proxy store: a crash half-way leaves a partial union)."""
     bulk_write(store, (ox.Quad(q.subject, q.predicate, q.object, UNION) for q in named_quads(store)))
 
 
@@ -210,13 +211,16 @@ def _triples(quads: Iterable[ox.Quad]) -> str:
     return "\n".join(f"{_nt(q.subject)} {_nt(q.predicate)} {_nt(q.object)} ." for q in quads)
 
 
-def build_fresh(path: Path, quads: Iterable[ox.Quad] | Callable[[ox.Store], None]) -> None:
+def build_fresh(path: Path, quads: Iterable[ox.Quad] | Callable[[ox.Store], None], *,
+                held: list[ox.Store] | None = None) -> None:
     """Write a new store and swap it in place of the store at *path* (if any).
 
     *quads* are its content (named graphs; their union is added), or a function that fills the new
     store, union included (bulk writes, e.g. of :func:`with_union`; it may query what it wrote so
     far and must not keep the store). If that raises, the new store is thrown away and the store at
-    *path* is untouched.
+    *path* is untouched. *held*, a list of one open handle of the store at *path* (holding its write
+    lock), is used as the lock and emptied at the swap: RocksDB writes into the handle's *path* when it
+    closes, which must happen before the new store is there, so the caller keeps no other reference.
     """
     path = Path(path).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -231,6 +235,7 @@ def build_fresh(path: Path, quads: Iterable[ox.Quad] | Callable[[ox.Store], None
             bulk_write(store, with_union(quads))
         store.flush()
         store.optimize()
+        answers.stamp(staging)  # a new generation: no answer kept for the old store applies to it
     except BaseException:
         del store
         shutil.rmtree(staging, ignore_errors=True)
@@ -243,7 +248,7 @@ def build_fresh(path: Path, quads: Iterable[ox.Quad] | Callable[[ox.Store], None
             # Hold the old store's write lock across the rename: a `kg load` that opened it after a
             # mere check would write into the directory about to be deleted, losing an
             # acknowledged load (issue 9). Loads that come later open the new store.
-            lock = _lock(path)
+            lock = held.pop() if held else _lock(path)
             path.rename(old)
             del lock
     except BaseException:
@@ -322,14 +327,18 @@ def content_hash(store: ox.Store) -> str:
 def writable(path: Path, *, create: bool = False) -> Iterator[ox.Store]:
     recover(path)
     store = open_store(path, create=create)
-    if store_format(path) < STORE_FORMAT:
-        # Written before the union was kept: add it (bulk, idempotent), then say so in the marker;
-        # should this stop half-way, the next writer does it again.
-        fill_union(store)
-        store.flush()
-        _write_marker(path)
-    try:
-        yield store
-    finally:
-        store.flush()
-        del store
+    # kept query answers stop applying before the first change and a new generation starts after the
+    # last one is flushed (kg.answers)
+    with answers.changing(path):
+        if store_format(path) < STORE_FORMAT:
+            # Written before the union was kept: a copy with the union is swapped in whole, as a build
+            # is. Filling it in place, a crash left part of a union that readers took for all of it.
+            held = [store]
+            del store  # the swap closes it (build_fresh)
+            build_fresh(path, named_quads(held[0]), held=held)
+            store = open_store(path)
+        try:
+            yield store
+        finally:
+            store.flush()
+            del store

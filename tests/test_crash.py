@@ -10,7 +10,9 @@ started and killed with SIGKILL after a random delay, and the store is checked:
 * every article graph equals one of its two complete versions, the static graphs are complete,
   and a load's batch is either all new or all old (a build: the whole store old or new);
 * the inferred graph equals the OWL RL entailments of the asserted graphs;
-* what was acknowledged (the command printed its success line) is there.
+* what was acknowledged (the command printed its success line) is there;
+* a stored query asked before the run and again after it answers from what the store holds after it:
+  an answer kept for the earlier state (kg.answers) is never given.
 
 The project has no shapes: SHACL runs before anything is written (and takes minutes for 200
 articles), so it cannot change what a crash leaves. Runs: ``KG_CRASH_RUNS`` (default 20), seed
@@ -36,6 +38,7 @@ import pytest
 
 from conftest import FIXED_EPOCH
 from kg import infer, pipeline, store as kgstore
+from kg.api import KnowledgeGraph
 from kg.config import Project
 from kg.export import inferred_graph_iri
 from kg.yamlstrict import read_yaml_text
@@ -211,6 +214,7 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(corpus):
     assert model == corpus.disk and len(model) == ARTICLES
     load_seconds = None
     killed = survived = 0
+    graph = KnowledgeGraph(corpus.store, Project(corpus.root))
     for run in range(RUNS + 1):  # run 0 is not killed: it measures how long a load takes
         kind = "build" if run in (RUNS // 2, RUNS) else "load"  # two runs rebuild everything
         if kind == "load":
@@ -226,11 +230,17 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(corpus):
         # a build spends most of its time reading articles: aim more of its kills at the writing and the swap
         delay = (None if run == 0 else rng.uniform(0.15, 1.1) * load_seconds if kind == "load"
                  else rng.uniform(0.5, 1.2) * build_seconds)
+        kept = graph.query_result("articles-provenance")  # an answer is kept for the state before the run
         acknowledged, output, seconds = run_kg(corpus, *args, kill_after=delay)
         if run == 0:
             load_seconds = seconds
         checked = time.monotonic()
+        answer = graph.query_result("articles-provenance")  # before state(), whose writable() stamps the store
+        assert answer == graph.query_result("articles-provenance", fresh=True), "\n".join(log)
         state = check.state()
+        versions_answered = sorted(row["title"].endswith("(wersja 2)") + 1 for row in answer.rows)
+        assert versions_answered == sorted(state.values()), "\n".join(log) + "\na stale or partial answer"
+        assert run == 0 or kept != answer or state == model, "\n".join(log)
         log.append(f"run {run}: {kind} of {len(expected_new)} articles, kill after {delay and round(delay, 2)} s, "
                    f"ran {seconds:.2f} s, acknowledged={acknowledged}; checked in {time.monotonic() - checked:.2f} s")
         unchanged = {k: v for k, v in model.items() if k not in expected_new}

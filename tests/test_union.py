@@ -1,6 +1,7 @@
 """The store's default graph holds exactly the union of its named graphs (kg.store), after every write."""
 from __future__ import annotations
 
+import itertools
 import shutil
 
 import pyoxigraph as ox
@@ -75,16 +76,22 @@ def test_kg_infer_keeps_the_union_exact(project, tmp_path, monkeypatch, large_ch
     assert stored_union(store) == union_of_named_graphs(store)
 
 
-def test_a_store_written_before_the_union_is_read_alike_and_upgraded_by_its_next_writer(
-        project, built_store, seed_store, tmp_path):
+def format_1_copy(built_store, tmp_path):
+    """A copy of the seed store as kg wrote it before the union was kept: no union, no format in the marker."""
     store_path = tmp_path / "store"
     shutil.copytree(built_store, store_path)
-    old = ox.Store(str(store_path))  # make it a format-1 store: no union, no format in the marker
+    old = ox.Store(str(store_path))
     old.clear_graph(kgstore.UNION)
     old.flush()
     del old
     (store_path / kgstore.MARKER).write_text("kg embedded store (pyoxigraph/RocksDB). Do not edit.\n")
     assert kgstore.store_format(store_path) == 1
+    return store_path
+
+
+def test_a_store_written_before_the_union_is_read_alike_and_upgraded_by_its_next_writer(
+        project, built_store, seed_store, tmp_path):
+    store_path = format_1_copy(built_store, tmp_path)
 
     catalogue = load_catalogue(project.root / "queries")
     query = catalogue["speakers-across-regions"]
@@ -93,6 +100,33 @@ def test_a_store_written_before_the_union_is_read_alike_and_upgraded_by_its_next
     assert run_stored(legacy, query).rows == run_stored(seed_store, query).rows != []
     del legacy
 
+    with kgstore.writable(store_path) as store:
+        assert stored_union(store) == union_of_named_graphs(store)
+    assert kgstore.store_format(store_path) == 2
+
+
+def test_an_upgrade_stopped_half_way_leaves_readers_no_partial_union(project, built_store, seed_store, tmp_path,
+                                                                      monkeypatch):
+    """The upgrade fails after writing part of the union (a full disk; a kill leaves the same): readers must
+    still get the whole answer, and the next writer upgrades the store."""
+    store_path = format_1_copy(built_store, tmp_path)
+    real_bulk_write = kgstore.bulk_write
+
+    def part_then_disk_full(store, quads):
+        real_bulk_write(store, itertools.islice(quads, 2000))
+        store.flush()
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(kgstore, "bulk_write", part_then_disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        with kgstore.writable(store_path):
+            pass
+    monkeypatch.undo()
+    query = load_catalogue(project.root / "queries")["speakers-across-regions"]
+    reader = kgstore.open_read_only(store_path)
+    assert not kgstore.has_union(reader) and kgstore.store_format(store_path) == 1
+    assert run_stored(reader, query).rows == run_stored(seed_store, query).rows != []
+    del reader
     with kgstore.writable(store_path) as store:
         assert stored_union(store) == union_of_named_graphs(store)
     assert kgstore.store_format(store_path) == 2

@@ -1,0 +1,179 @@
+"""Stage 6 (query): answers kept while the store does not change.
+
+Researchers ask the same stored questions again and again (a notebook re-run, a report rebuilt), while the
+store changes only when a curator builds or loads. Evaluating a cross-regional query reads every
+participation and event: 0.3–9.5 s at 10,000 articles, up to two minutes at 100,000 (docs/performance.md),
+and no rewrite makes a join over 40,000 participations cheap on an on-disk store. So the first answer for a
+state of the store is kept, in the store's directory, and given again until the store changes; the
+evaluation itself is unchanged (``kg query --fresh`` and ``KG_ANSWERS=off`` skip the kept answers).
+
+An answer must never outlive the data it was computed from. Every write goes through
+:func:`kg.store.writable` or :func:`kg.store.build_fresh`, which stamp the store with a **generation**,
+a random token in ``STORE/generation`` that is never reused:
+
+* a writer replaces it by ``writing …`` before its first change (:func:`changing`) and by a new token
+  once its changes are flushed; a fresh build writes its token into the new store before swapping it in;
+* a reader (:func:`answered`) reads the token *before* it opens the snapshot it evaluates on, and files
+  the answer under that token. Should a write begin after that read, the token is gone for good (the
+  writer replaced it), so the answer can never be given; if not, the snapshot holds exactly the data
+  the token stands for. An answer is only ever given under the token read at that moment;
+* a store without a token (written by an older kg, or left ``writing …`` by a writer that crashed)
+  gets no kept answers until its next write. The reader also reads the token again after evaluating
+  and does not write an entry that can no longer be read.
+
+kg's own writers are the only ones that stamp: a store changed by other means (pyoxigraph directly) must
+have its ``generation`` file deleted, or be queried with ``KG_ANSWERS=off``.
+
+Entries are JSON (never pickle: a file in a store directory must not be able to run code), one file per
+query text, parameters and option, in ``STORE/answers/GENERATION/``; answers of older generations are
+removed when a newer one is kept. A store directory kg cannot write (a published, read-only copy) simply
+keeps nothing.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from .queries import QueryResult
+
+from . import __version__
+
+GENERATION_FILE = "generation"
+ANSWERS_DIRECTORY = "answers"
+_WRITING = "writing "
+#: part of every key: a change in how answers are computed or written makes older entries unreachable
+ANSWER_FORMAT = f"kg {__version__} answers 1"
+
+
+def enabled() -> bool:
+    """Whether kept answers are used (``KG_ANSWERS``, default ``on``)."""
+    from .config import SETTINGS
+    env, default, _ = SETTINGS["answers"]
+    return (os.environ.get(env) or default).strip().lower() not in ("off", "0", "no", "false")
+
+
+# -- the store's generation (written by kg.store's writers) -------------------------------------------
+
+def generation(store_path: Path) -> str | None:
+    """The token of the store's current state; None while a write is under way or when there is none."""
+    try:
+        token = (Path(store_path) / GENERATION_FILE).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return token if token and not token.startswith(_WRITING.strip()) else None
+
+
+def stamp(store_path: Path) -> None:
+    """Give the store at *store_path* a new generation (its content is final)."""
+    _replace(Path(store_path) / GENERATION_FILE, secrets.token_hex(16))
+
+
+@contextmanager
+def changing(store_path: Path) -> Iterator[None]:
+    """Mark the store as being written for the duration, then stamp it (also after a failed write: a
+    load is all-or-nothing, but a new token costs only the kept answers)."""
+    _replace(Path(store_path) / GENERATION_FILE, _WRITING + secrets.token_hex(16))
+    try:
+        yield
+    finally:
+        stamp(store_path)
+
+
+def _replace(path: Path, text: str) -> None:
+    """Write *path* atomically: a reader sees the old or the new content, never a part."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(text + "\n", encoding="ascii")
+    os.replace(partial, path)
+
+
+# -- keeping and giving answers -----------------------------------------------------------------------
+
+def answer_key(sparql: str, *, with_inferred: bool = True) -> str:
+    """The key of an answer: the exact query text (parameters are bound in it as VALUES blocks) and the
+    graphs it reads."""
+    digest = hashlib.sha256(f"{ANSWER_FORMAT}\nwith_inferred={with_inferred}\n{sparql}".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def answered(store_path: Path, key: str, evaluate: Callable[[], QueryResult], *,
+             fresh: bool = False) -> QueryResult:
+    """The kept answer for *key* in the store's current generation, else ``evaluate()`` (which must open
+    its own snapshot of the store), kept when the store did not change while it ran.
+
+    *fresh* evaluates even when an answer is kept (and keeps the new one).
+    """
+    if not enabled():
+        return evaluate()
+    before = generation(store_path)
+    if before is not None and not fresh:
+        kept = _read(store_path, before, key)
+        if kept is not None:
+            return kept
+    result = evaluate()
+    if before is not None and generation(store_path) == before:
+        _keep(store_path, before, key, result)
+    return result
+
+
+def _entry(store_path: Path, token: str, key: str) -> Path:
+    return Path(store_path) / ANSWERS_DIRECTORY / token / f"{key}.json"
+
+
+def _read(store_path: Path, token: str, key: str) -> QueryResult | None:
+    from .queries import QueryResult  # kg.queries imports kg.store, which imports this module
+    entry = _entry(store_path, token, key)
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"), object_hook=_decode_cell)
+        if data.get("format") != ANSWER_FORMAT:
+            return None
+        columns = data["columns"]
+        return QueryResult(columns, [dict(zip(columns, row)) for row in data["rows"]])
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        try:
+            entry.unlink(missing_ok=True)  # unreadable (a disk error, an edit): evaluate instead
+        except OSError:
+            pass
+        return None
+
+
+def _keep(store_path: Path, token: str, key: str, result: QueryResult) -> None:
+    entry = _entry(store_path, token, key)
+    answers = entry.parent.parent
+    try:
+        for older in answers.iterdir() if answers.is_dir() else ():
+            if older.name != token:
+                shutil.rmtree(older, ignore_errors=True)
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"format": ANSWER_FORMAT, "columns": result.columns,
+                           "rows": [[row.get(c) for c in result.columns] for row in result.rows]},
+                          default=_encode_cell, ensure_ascii=False)
+        _replace_utf8(entry, text)
+    except (OSError, TypeError, ValueError):
+        pass  # a read-only or full store directory keeps nothing; the answer itself is right
+
+
+def _replace_utf8(path: Path, text: str) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _encode_cell(value: Any) -> Any:
+    """JSON for the one cell type JSON lacks (int, float, bool, str and None map to themselves)."""
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    raise TypeError(f"an answer cell of type {type(value).__name__} cannot be kept")
+
+
+def _decode_cell(obj: dict) -> Any:
+    return Decimal(obj["decimal"]) if obj.keys() == {"decimal"} else obj

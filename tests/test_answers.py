@@ -1,0 +1,174 @@
+"""Kept answers (kg.answers): a repeated query is answered without evaluating it, and never after the store
+changed: a load, a build, a write under way or one that crashed all make kg evaluate again."""
+from __future__ import annotations
+
+import json
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kg
+from kg import answers, api, pipeline
+from kg.cli import cli
+from kg.config import Project
+from kg.queries import QueryResult
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted((ROOT / "data" / "articles").glob("*.yaml"))
+SZCZECIN = next(p for p in SEEDS if "szczecin" in p.name)  # Grewiński's second voivodeship
+
+
+def project_with(tmp_path: Path, articles: list[Path]) -> Project:
+    root = tmp_path / "project"
+    (root / "data" / "articles").mkdir(parents=True)
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "data" / "reference").symlink_to(ROOT / "data" / "reference")
+    for path in articles:
+        shutil.copy(path, root / "data" / "articles" / path.name)
+    return Project(root)
+
+
+@pytest.fixture
+def four_seeds(tmp_path) -> tuple[Project, Path]:
+    """A store of the seed articles without Szczecin: Grewiński has spoken in one voivodeship only."""
+    project = project_with(tmp_path, [p for p in SEEDS if p != SZCZECIN])
+    store = tmp_path / "store"
+    pipeline.build_store(project, store)
+    return project, store
+
+
+def speakers(result: QueryResult) -> set[str]:
+    return {row["name"] for row in result.rows}
+
+
+def no_evaluation(*args, **kwargs):
+    raise AssertionError("the query was evaluated")
+
+
+def test_a_repeated_query_is_answered_from_the_kept_answer(four_seeds, monkeypatch):
+    project, store = four_seeds
+    graph = kg.open(store, project)
+    first = graph.query_result("speakers-across-regions", {"min_regions": 1})
+    assert "Mirosław Grewiński" in speakers(first)
+    monkeypatch.setattr(api, "run_stored", no_evaluation)
+    assert graph.query_result("speakers-across-regions", {"min_regions": 1}) == first
+    # other parameter values, the asserted graphs only and --fresh are other answers: evaluated
+    for call in (lambda: graph.query_result("speakers-across-regions", {"min_regions": 2}),
+                 lambda: graph.query_result("speakers-across-regions", {"min_regions": 1}, with_inferred=False),
+                 lambda: graph.query_result("speakers-across-regions", {"min_regions": 1}, fresh=True)):
+        with pytest.raises(AssertionError, match="the query was evaluated"):
+            call()
+
+
+def test_a_load_makes_the_kept_answers_stale(four_seeds):
+    project, store = four_seeds
+    graph = kg.open(store, project)
+    assert "Mirosław Grewiński" not in speakers(graph.query_result("speakers-across-regions"))
+    pipeline.load_into_store([SZCZECIN], project, store)
+    after = graph.query_result("speakers-across-regions")
+    assert "Mirosław Grewiński" in speakers(after)  # lubelskie and zachodniopomorskie now
+    assert after == graph.query_result("speakers-across-regions", fresh=True)
+
+
+def test_a_build_makes_the_kept_answers_stale(four_seeds, tmp_path):
+    project, store = four_seeds
+    graph = kg.open(store, project)
+    assert "Mirosław Grewiński" not in speakers(graph.query_result("speakers-across-regions"))
+    shutil.copy(SZCZECIN, project.root / "data" / "articles" / SZCZECIN.name)
+    pipeline.build_store(project, store)
+    assert "Mirosław Grewiński" in speakers(graph.query_result("speakers-across-regions"))
+
+
+def test_an_answer_computed_while_a_write_ended_is_not_given_for_the_new_state(four_seeds):
+    _, store = four_seeds
+    evaluations = []
+
+    def evaluate_while_a_writer_finishes() -> QueryResult:
+        evaluations.append(1)
+        answers.stamp(store)  # a write ended between the reader's two looks at the generation
+        return QueryResult(["n"], [{"n": len(evaluations)}])
+
+    key = answers.answer_key("SELECT ?n {}")
+    assert answers.answered(store, key, evaluate_while_a_writer_finishes).rows == [{"n": 1}]
+    assert not list((store / answers.ANSWERS_DIRECTORY).glob("*/*.json"))  # filed under a dead token: useless
+    assert answers.answered(store, key, evaluate_while_a_writer_finishes).rows == [{"n": 2}]
+    assert len(evaluations) == 2
+
+
+def test_nothing_is_kept_or_given_while_a_write_is_under_way_or_after_a_writer_crashed(four_seeds):
+    _, store = four_seeds
+    key = answers.answer_key("SELECT ?n {}")
+    kept = answers.answered(store, key, lambda: QueryResult(["n"], [{"n": "before"}]))
+    assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": "again"}])) == kept
+    writer = answers.changing(store)
+    writer.__enter__()  # a writer has begun (and may have been killed: nothing ends it)
+    try:
+        assert answers.generation(store) is None
+        for value in ("during", "during again"):
+            assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": value}])).rows == [{"n": value}]
+    finally:
+        writer.__exit__(None, None, None)
+    assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": "after"}])).rows == [{"n": "after"}]
+
+
+def test_kept_answers_keep_the_python_types_of_their_values(four_seeds):
+    _, store = four_seeds
+    row = {"iri": "https://w3id.org/x", "count": 3, "share": Decimal("0.50"), "ratio": 0.1, "yes": True,
+           "none": None, "text": "Łódź \"cytat\"", "big": 10 ** 30}
+    result = QueryResult(list(row), [row])
+    key = answers.answer_key("SELECT * {}")
+    answers.answered(store, key, lambda: result)
+    again = answers.answered(store, key, no_evaluation)
+    assert again == result
+    assert [type(v) for v in again.rows[0].values()] == [type(v) for v in row.values()]
+
+
+def test_an_unreadable_entry_is_evaluated_again(four_seeds):
+    _, store = four_seeds
+    key = answers.answer_key("SELECT ?n {}")
+    answers.answered(store, key, lambda: QueryResult(["n"], [{"n": 1}]))
+    (entry,) = (store / answers.ANSWERS_DIRECTORY).glob("*/*.json")
+    entry.write_text('{"format": "trunc', encoding="utf-8")
+    assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": 2}])).rows == [{"n": 2}]
+    assert json.loads(entry.read_text(encoding="utf-8"))["rows"] == [[2]]
+
+
+def test_only_the_current_generation_keeps_answers_on_disk(four_seeds):
+    project, store = four_seeds
+    graph = kg.open(store, project)
+    graph.query_result("events-timeline")
+    pipeline.load_into_store([SZCZECIN], project, store)
+    graph.query_result("events-timeline")
+    assert [d.name for d in (store / answers.ANSWERS_DIRECTORY).iterdir()] == [answers.generation(store)]
+
+
+def test_answers_off_keeps_nothing(four_seeds, monkeypatch):
+    project, store = four_seeds
+    monkeypatch.setenv("KG_ANSWERS", "off")
+    kg.open(store, project).query_result("events-timeline")
+    assert not (store / answers.ANSWERS_DIRECTORY).exists()
+
+
+def test_a_store_directory_that_cannot_keep_answers_still_answers(four_seeds):
+    """A read-only or full file system: here ``answers`` is a file, so no entry can be written (a read-only
+    directory would not stop the root user the tests may run as)."""
+    project, store = four_seeds
+    (store / answers.ANSWERS_DIRECTORY).write_text("not a directory", encoding="utf-8")
+    graph = kg.open(store, project)
+    first = graph.query_result("events-timeline")
+    assert first.rows and graph.query_result("events-timeline") == first
+    assert (store / answers.ANSWERS_DIRECTORY).read_text(encoding="utf-8") == "not a directory"
+
+
+def test_cli_fresh_evaluates_and_gives_the_same_table(four_seeds, monkeypatch):
+    project, store = four_seeds
+    monkeypatch.setenv("KG_PROJECT", str(project.root))
+    argv = ["--store", str(store), "query", "speakers-across-regions", "-p", "min_regions=1", "--format", "csv"]
+    first = CliRunner().invoke(cli, argv)
+    fresh = CliRunner().invoke(cli, [*argv, "--fresh"])
+    assert first.exit_code == 0 and fresh.exit_code == 0, first.output + fresh.output
+    assert fresh.output == first.output and "Mirosław Grewiński" in first.output
