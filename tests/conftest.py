@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -45,6 +46,19 @@ def built_store(tmp_path_factory, project) -> Path:
 @pytest.fixture(scope="session")
 def seed_store(built_store) -> ox.Store:
     return ox.Store.read_only(str(built_store))
+
+
+def project_with(tmp_path: Path, articles: list[Path]) -> Project:
+    """A project in *tmp_path* with these article files and the repository's ontology, shapes, queries and
+    reference data."""
+    root = tmp_path / "project"
+    (root / "data" / "articles").mkdir(parents=True)
+    for name in ("ontology", "shapes", "queries"):
+        (root / name).symlink_to(ROOT / name)
+    (root / "data" / "reference").symlink_to(ROOT / "data" / "reference")
+    for path in articles:
+        shutil.copy(path, root / "data" / "articles" / path.name)
+    return Project(root)
 
 
 def select(store: ox.Store, sparql: str) -> list[dict[str, str]]:

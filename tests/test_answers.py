@@ -15,21 +15,11 @@ from kg import answers, api, pipeline
 from kg.cli import cli
 from kg.config import Project
 from kg.queries import QueryResult
+from conftest import project_with
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted((ROOT / "data" / "articles").glob("*.yaml"))
 SZCZECIN = next(p for p in SEEDS if "szczecin" in p.name)  # Grewiński's second voivodeship
-
-
-def project_with(tmp_path: Path, articles: list[Path]) -> Project:
-    root = tmp_path / "project"
-    (root / "data" / "articles").mkdir(parents=True)
-    for name in ("ontology", "shapes", "queries"):
-        (root / name).symlink_to(ROOT / name)
-    (root / "data" / "reference").symlink_to(ROOT / "data" / "reference")
-    for path in articles:
-        shutil.copy(path, root / "data" / "articles" / path.name)
-    return Project(root)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import sys
 from pathlib import Path
 
@@ -12,7 +11,6 @@ import pyoxigraph as ox
 import pytest
 
 from kg import incremental, pipeline
-from kg.config import Project
 from kg.export import inferred_graph_iri
 from kg.iri import base_iri
 
@@ -20,17 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import synth  # noqa: E402
-
-
-def project_with(tmp_path: Path, articles: list[Path]) -> Project:
-    root = tmp_path / "project"
-    (root / "data" / "articles").mkdir(parents=True)
-    for name in ("ontology", "shapes", "queries"):
-        (root / name).symlink_to(ROOT / name)
-    (root / "data" / "reference").symlink_to(ROOT / "data" / "reference")
-    for path in articles:
-        shutil.copy(path, root / "data" / "articles" / path.name)
-    return Project(root)
+from conftest import project_with  # noqa: E402
 
 
 def stored_inferred(store_path: Path) -> set[ox.Triple]:
