@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 from contextlib import contextmanager
@@ -51,6 +52,10 @@ ANSWERS_DIRECTORY = "answers"
 _WRITING = "writing "
 #: part of every key: a change in how answers are computed or written makes older entries unreachable
 ANSWER_FORMAT = f"kg {__version__} answers 1"
+#: what kg writes as a token; anything else (an edit, another tool) is no generation
+_TOKEN = re.compile(r"[0-9a-f]{32}")
+#: the kept answers of one generation stay below this size: the oldest written go first
+MAX_KEPT_BYTES = 1 << 30
 
 
 def enabled() -> bool:
@@ -68,19 +73,19 @@ def generation(store_path: Path) -> str | None:
         token = (Path(store_path) / GENERATION_FILE).read_text(encoding="ascii").strip()
     except (OSError, UnicodeDecodeError):
         return None
-    return token if token and not token.startswith(_WRITING.strip()) else None
+    return token if _TOKEN.fullmatch(token) else None  # "writing …" too: a directory name must be a token
 
 
 def stamp(store_path: Path) -> None:
     """Give the store at *store_path* a new generation (its content is final)."""
-    _replace(Path(store_path) / GENERATION_FILE, secrets.token_hex(16))
+    _replace(Path(store_path) / GENERATION_FILE, secrets.token_hex(16) + "\n")
 
 
 @contextmanager
 def changing(store_path: Path) -> Iterator[None]:
     """Mark the store as being written for the duration, then stamp it (also after a failed write: a
     load is all-or-nothing, but a new token costs only the kept answers)."""
-    _replace(Path(store_path) / GENERATION_FILE, _WRITING + secrets.token_hex(16))
+    _replace(Path(store_path) / GENERATION_FILE, _WRITING + secrets.token_hex(16) + "\n")
     try:
         yield
     finally:
@@ -89,9 +94,12 @@ def changing(store_path: Path) -> Iterator[None]:
 
 def _replace(path: Path, text: str) -> None:
     """Write *path* atomically: a reader sees the old or the new content, never a part."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text + "\n", encoding="ascii")
-    os.replace(partial, path)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # -- keeping and giving answers -----------------------------------------------------------------------
@@ -157,15 +165,30 @@ def _keep(store_path: Path, token: str, key: str, result: QueryResult) -> None:
         text = json.dumps({"format": ANSWER_FORMAT, "columns": result.columns,
                            "rows": [[row.get(c) for c in result.columns] for row in result.rows]},
                           default=_encode_cell, ensure_ascii=False)
-        _replace_utf8(entry, text)
+        _make_room(entry.parent, len(text.encode("utf-8")))
+        _replace(entry, text)
     except (OSError, TypeError, ValueError):
         pass  # a read-only or full store directory keeps nothing; the answer itself is right
 
 
-def _replace_utf8(path: Path, text: str) -> None:
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
+def _make_room(directory: Path, size: int) -> None:
+    """Remove the oldest kept answers of *directory* until *size* more bytes fit under MAX_KEPT_BYTES
+    (many parameter values or ad-hoc queries must not fill the disk)."""
+    if size > MAX_KEPT_BYTES:
+        raise ValueError("too large to keep")
+    entries = []
+    for entry in directory.glob("*.json"):
+        try:
+            status = entry.stat()
+        except OSError:
+            continue  # removed meanwhile by another reader making room
+        entries.append((status.st_mtime_ns, status.st_size, entry))
+    total = sum(s for _, s, _ in entries)
+    for _, entry_size, entry in sorted(entries, key=lambda e: e[0]):
+        if total + size <= MAX_KEPT_BYTES:
+            break
+        entry.unlink(missing_ok=True)
+        total -= entry_size
 
 
 def _encode_cell(value: Any) -> Any:

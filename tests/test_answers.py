@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -162,3 +163,28 @@ def test_cli_fresh_evaluates_and_gives_the_same_table(four_seeds, monkeypatch):
     fresh = CliRunner().invoke(cli, [*argv, "--fresh"])
     assert first.exit_code == 0 and fresh.exit_code == 0, first.output + fresh.output
     assert fresh.output == first.output and "Mirosław Grewiński" in first.output
+
+
+def test_a_generation_file_that_is_no_token_keeps_nothing_anywhere(four_seeds, tmp_path):
+    _, store = four_seeds
+    (store / answers.GENERATION_FILE).write_text("../../elsewhere\n", encoding="ascii")
+    assert answers.generation(store) is None
+    key = answers.answer_key("SELECT ?n {}")
+    answers.answered(store, key, lambda: QueryResult(["n"], [{"n": 1}]))
+    assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": 2}])).rows == [{"n": 2}]
+    assert not (store / answers.ANSWERS_DIRECTORY).exists() and not (tmp_path / "elsewhere").exists()
+
+
+def test_the_oldest_answers_make_room_for_new_ones(four_seeds, monkeypatch):
+    _, store = four_seeds
+    monkeypatch.setattr(answers, "MAX_KEPT_BYTES", 2100)
+    rows = [{"text": "x" * 600}]
+    keys = [answers.answer_key(f"SELECT ?text {{}} # {n}") for n in range(4)]
+    for key in keys:
+        answers.answered(store, key, lambda: QueryResult(["text"], rows))
+        time.sleep(0.02)  # file times can be as coarse as the kernel's tick
+    kept = {path.stem for path in (store / answers.ANSWERS_DIRECTORY).glob("*/*.json")}
+    assert kept == set(keys[1:])  # three of about 670 bytes fit in 2,100; the first written went
+    too_large = answers.answer_key("SELECT ?text {} # large")
+    answers.answered(store, too_large, lambda: QueryResult(["text"], [{"text": "x" * 3000}]))
+    assert {path.stem for path in (store / answers.ANSWERS_DIRECTORY).glob("*/*.json")} == kept
