@@ -8,6 +8,7 @@ import csv
 import http.server
 import io
 import json
+import shutil
 import subprocess
 import sys
 import threading
@@ -24,7 +25,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF
 
-from kg import store as kgstore
+from kg import answers, store as kgstore
 from servers import _running, free_port, oxigraph_binary, oxigraph_server
 
 pytestmark = pytest.mark.server
@@ -362,6 +363,38 @@ def test_stored_queries_api(server, project):
     assert fetch(server + "queries/speakers-across-regions.json?min_regions=two").status == 400
     assert fetch(server + "queries/speakers-across-regions.json?nonsense=1").status == 400
     assert fetch(server + "queries/no-such-query.json").status == 404
+
+
+def test_a_repeated_stored_query_is_answered_from_the_kept_reply_until_the_store_changes(built_store, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(built_store, store, ignore=shutil.ignore_patterns(answers.ANSWERS_DIRECTORY))
+    with kg_server(tmp_path, "--store", str(store)) as url:
+        address = url + "queries/topics-across-regions.csv?min_regions=1"
+        first, again = fetch(address), fetch(address)
+        assert first.status == again.status == 200 and first.text.count("\n") > 2
+        assert again.body == first.body
+        assert first.headers.get("X-KG-Answer") is None and again.headers.get("X-KG-Answer") == "kept"
+        other = fetch(url + "queries/topics-across-regions.csv?min_regions=2")  # another answer
+        assert other.headers.get("X-KG-Answer") is None and other.body != first.body
+        answers.stamp(store)  # as a write does when it ends: the workers' snapshots are now of the past
+        after = fetch(address)
+        assert after.status == 200 and after.headers.get("X-KG-Answer") is None
+
+
+def test_kept_replies_drop_the_least_recently_used_and_start_again_for_a_new_generation():
+    from kg.serve.app import KeptReplies
+    from kg.serve.worker import Reply
+    kept = KeptReplies(max_bytes=250)
+    for name in ("a", "b"):
+        kept.put("g1", (name, "csv"), Reply(body=b"x" * 100))
+    assert kept.get("g1", ("a", "csv")).headers == [("X-KG-Answer", "kept")]  # "a" is now the most recent
+    kept.put("g1", ("c", "csv"), Reply(body=b"x" * 100))  # 300 bytes: "b" goes
+    assert kept.get("g1", ("b", "csv")) is None and kept.get("g1", ("a", "csv")) and kept.get("g1", ("c", "csv"))
+    assert kept.get("g2", ("a", "csv")) is None  # another generation
+    kept.put("g2", ("d", "csv"), Reply(body=b"y"))
+    assert kept.get("g1", ("a", "csv")) is None and kept.get("g2", ("d", "csv")).body == b"y"
+    kept.put("g2", ("e", "csv"), Reply(body=b"z" * 300))  # larger than all it may hold: not kept
+    assert kept.get("g2", ("e", "csv")) is None and kept.get("g2", ("d", "csv"))
 
 
 def test_stored_query_form(server, project):

@@ -22,6 +22,7 @@ import logging
 import mimetypes
 import threading
 import urllib.parse
+from collections import OrderedDict
 import wsgiref.util
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -30,6 +31,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from .. import answers
 from .. import docs as kgdocs
 from .. import void as kgvoid
 from ..config import Project
@@ -106,6 +108,41 @@ class HttpError(Exception):
         self.status, self.message = status, message
 
 
+class KeptReplies:
+    """Stored-query replies of one store generation, in memory, the least recently used dropped first
+    beyond *max_bytes*; a new generation starts empty. Threads share it (the server is threaded)."""
+
+    def __init__(self, max_bytes: int = 256 << 20):
+        self.max_bytes = max_bytes
+        self._token: str | None = None
+        self._replies: OrderedDict[tuple[str, str], Reply] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, token: str, key: tuple[str, str]) -> Reply | None:
+        with self._lock:
+            if token != self._token or key not in self._replies:
+                return None
+            self._replies.move_to_end(key)
+            reply = self._replies[key]
+        return Reply(reply.status, reply.content_type, reply.body, headers=[*reply.headers, ("X-KG-Answer", "kept")],
+                     generation=reply.generation)
+
+    def put(self, token: str, key: tuple[str, str], reply: Reply) -> None:
+        if len(reply.body) > self.max_bytes:
+            return
+        with self._lock:
+            if token != self._token:
+                self._token, self._replies, self._bytes = token, OrderedDict(), 0
+            old = self._replies.pop(key, None)
+            self._bytes -= len(old.body) if old else 0
+            self._replies[key] = reply
+            self._bytes += len(reply.body)
+            while self._bytes > self.max_bytes:
+                _, dropped = self._replies.popitem(last=False)
+                self._bytes -= len(dropped.body)
+
+
 def _split_suffix(path: str) -> tuple[str, str | None]:
     """``id/person/x.ttl`` → (``id/person/x``, ``ttl``); minted IRIs never contain a dot."""
     head, _, last = path.rpartition("/")
@@ -129,6 +166,7 @@ class App:
         self.links = Links()
         self._cache: dict[str, object] = {}
         self._cache_lock = threading.Lock()
+        self.replies = KeptReplies()
         self.routes: list[tuple[Callable[[str], bool], Callable[[Request], Response]]] = [
             (lambda p: p == "/", self.index),
             (lambda p: p == "/sparql", self.sparql),
@@ -331,7 +369,7 @@ class App:
             raise HttpError(400, str(exc)) from None
         fmt = {JSON: "json", "application/sparql-results+json": "json", "text/csv": "csv",
                "text/tab-separated-values": "tsv"}[media]
-        reply = self.queries.sparql(SparqlRequest(with_values(query.text, bound), format=fmt, trusted=True))
+        reply = self._stored_reply(with_values(query.text, bound), fmt)
         if reply.status == 200 and media == JSON:
             return Response(200, result_document(query, values, reply.body), "application/json; charset=utf-8",
                             [*CORS, ("Vary", "Accept")])
@@ -347,7 +385,7 @@ class App:
             except UsageError as exc:
                 context["error"] = str(exc)
             else:
-                reply = self.queries.sparql(SparqlRequest(with_values(query.text, bound), format="json", trusted=True))
+                reply = self._stored_reply(with_values(query.text, bound), "json")
                 if reply.status == 200:
                     columns, rows = solutions_table(reply.body)
                     context["result"] = {"columns": columns, "rows": rows}
@@ -356,6 +394,21 @@ class App:
                     context["error"] = reply.text
         return self._html("query.html", labels, status=400 if context["error"] else 200,
                           title=query.header.get("title@pl", query.name), **context)
+
+    def _stored_reply(self, sparql: str, fmt: str) -> Reply:
+        """A stored query's reply: kept from an earlier request while the store is in the generation under
+        which the answering worker opened its snapshot (kg.answers), else a worker's. A kept reply says so
+        in an ``X-KG-Answer: kept`` header."""
+        token = answers.generation(self.config.store) if self.config.store and not self.config.endpoint \
+            and answers.enabled() else None
+        key = (sparql, fmt)
+        kept = self.replies.get(token, key) if token else None
+        if kept is not None:
+            return kept
+        reply = self.queries.sparql(SparqlRequest(sparql, format=fmt, trusted=True))
+        if token and reply.status == 200 and reply.generation == token:
+            self.replies.put(token, key, reply)
+        return reply
 
     def _data_links(self, query: StoredQuery, values: dict[str, str]) -> dict[str, str]:
         encoded = urllib.parse.urlencode(values)

@@ -19,7 +19,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from .. import __version__
-from .. import store as kgstore
+from .. import answers, store as kgstore
 from ..errors import EndpointError, QueryError
 from ..remote import redact
 
@@ -85,10 +85,12 @@ class LocalBackend:
         self.store_path = Path(store_path)
         self.name = f"store {self.store_path}"
         self._store: ox.Store | None = None
+        self.generation: str | None = None  # of the store when the snapshot was opened (kg.answers)
 
     @property
     def store(self) -> ox.Store:
         if self._store is None:
+            self.generation = answers.generation(self.store_path)  # read before opening: see kg.answers
             self._store = kgstore.open_read_only(self.store_path)
         return self._store
 

@@ -31,6 +31,8 @@ class Reply:
     value: Any = None
     render_html: bool = False  # the body is JSON results or Turtle that the server renders as a page
     headers: list[tuple[str, str]] = field(default_factory=list)
+    #: the generation of the store (kg.answers) under which the worker opened the snapshot that answered
+    generation: str | None = None
 
     @classmethod
     def error(cls, status: int, message: str) -> "Reply":
@@ -77,7 +79,9 @@ def answer_sparql(backend: Backend, request: SparqlRequest, max_rows: int) -> Re
                                   named_graph_uri=request.named_graphs)
             if dataset is None and checked.has_dataset:
                 dataset = (checked.from_graphs, checked.from_named_graphs)
-        return _serialise(backend.execute(request.query, dataset), request, max_rows)
+        reply = _serialise(backend.execute(request.query, dataset), request, max_rows)
+        reply.generation = getattr(backend, "generation", None)
+        return reply
     except guard.Refused as exc:
         return Reply.error(400, f"refused: {exc}")
     except TooLarge as exc:
