@@ -325,10 +325,12 @@ def content_hash(store: ox.Store) -> str:
 
 @contextmanager
 def writable(path: Path, *, create: bool = False) -> Iterator[ox.Store]:
+    """The store at *path* open for writing, for the duration of the ``with`` block: an interrupted swap
+    is finished first, a format-1 store is upgraded, and the store's generation is replaced around the
+    block (kept query answers stop applying before the first change; a new generation starts after the
+    last one is flushed: kg.answers)."""
     recover(path)
     store = open_store(path, create=create)
-    # kept query answers stop applying before the first change and a new generation starts after the
-    # last one is flushed (kg.answers)
     with answers.changing(path):
         if store_format(path) < STORE_FORMAT:
             # Written before the union was kept: a copy with the union is swapped in whole, as a build
