@@ -144,6 +144,20 @@ def test_cli_build_prints_summary_and_the_headline_answer(project, tmp_path):
     assert stats.exit_code == 0 and "kgo:Person" in stats.output
 
 
+def test_a_build_whose_headline_query_runs_out_of_time_still_succeeds(project, tmp_path, monkeypatch):
+    """At 100,000 articles the headline query takes longer than the default query budget: the build has
+    succeeded all the same, so it must not exit with the budget's error (7) nor say nothing changed."""
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "0.001")
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "build"])
+    assert result.exit_code == 0, result.output
+    assert "5 articles" in result.output and "the store is built" in result.output
+    assert "KG_QUERY_TIMEOUT" in result.output and "nothing was changed" not in result.output
+    assert "Mirosław Grewiński" not in result.output  # the table was not shown
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "0")
+    answer = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "query", "speakers-across-regions"])
+    assert answer.exit_code == 0 and "Mirosław Grewiński" in answer.output
+
+
 def test_commands_on_a_missing_store_say_how_to_create_it(tmp_path):
     from kg.cli import main
     import contextlib
