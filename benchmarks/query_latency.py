@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import pyoxigraph as ox  # noqa: E402
 
-from kg import pipeline, store as kgstore  # noqa: E402
+from kg import pipeline, rdfterms, store as kgstore  # noqa: E402
 from kg.config import Project  # noqa: E402
 from kg.queries import bind_parameters, load_catalogue, run_sparql, with_values  # noqa: E402
 
@@ -56,7 +56,7 @@ def _article_lines(paths: list[str]) -> list[str]:
     """N-Quads lines of the article graphs built from *paths* (runs in a worker process)."""
     lines = []
     for article in pipeline.prepare_articles([Path(p) for p in paths], _INPUTS):
-        lines.extend(f"{q} .\n" for q in kgstore.graph_quads(article.graph, str(article.graph_iri)))
+        lines.extend(f"{q} .\n" for q in rdfterms.graph_quads(article.graph, str(article.graph_iri)))
     return lines
 
 
@@ -73,7 +73,7 @@ def corpus(size: int, seed: int, work: Path, infer: bool) -> Path:
     with multiprocessing.Pool(os.cpu_count(), initializer=_init_worker) as pool:
         article_lines = [line for lines in pool.map(_article_lines, chunks) for line in lines]
     _init_worker()
-    static = [f"{q} .\n" for name, graph in _INPUTS.static_graphs().items() for q in kgstore.graph_quads(graph, name)]
+    static = [f"{q} .\n" for name, graph in _INPUTS.static_graphs().items() for q in rdfterms.graph_quads(graph, name)]
     if infer:
         quads = list(ox.parse("".join(static + article_lines), ox.RdfFormat.N_QUADS))
         _, inferred = pipeline.infer_graph(lambda: quads, _INPUTS.base)

@@ -35,7 +35,7 @@ from rdflib.namespace import SH  # noqa: E402
 
 import query_latency  # noqa: E402
 import synth  # noqa: E402
-from kg import pipeline, store as kgstore  # noqa: E402
+from kg import pipeline, rdfterms  # noqa: E402
 from kg.config import Project  # noqa: E402
 from kg.validate import _run_pyshacl, load_shapes, store_context, validate_articles  # noqa: E402
 
@@ -67,7 +67,7 @@ def full_validation(corpus: Path, article, shapes) -> dict:
     def load() -> ox.Store:
         data = ox.Store()
         data.bulk_load(path=str(corpus), format=ox.RdfFormat.N_QUADS)
-        data.bulk_extend(kgstore.graph_quads(article.graph, str(article.graph_iri)))
+        data.bulk_extend(rdfterms.graph_quads(article.graph, str(article.graph_iri)))
         return data
     data, load_s, _ = timed(load)
     report, full_s, full_cpu = timed(lambda: _run_pyshacl(data, shapes))

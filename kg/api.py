@@ -8,18 +8,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import pyoxigraph as ox
 
-from . import export as kgexport
-from . import answers, pipeline, stats as kgstats, store as kgstore
+from . import answers, export as kgexport, store as kgstore
 from .config import Project
 from .limits import Budget, run_limited
 from .errors import UsageError
 from .queries import (QueryResult, StoredQuery, bind_parameters, load_catalogue, parse_stored_query, run_sparql,
                       run_stored, with_values)
-from .remote import RemoteEndpoint
+
+if TYPE_CHECKING:  # imported where used: answering a query from the store needs none of them (nor rdflib)
+    from . import pipeline, stats as kgstats
+    from .remote import RemoteEndpoint
 
 
 class KnowledgeGraph:
@@ -34,10 +36,12 @@ class KnowledgeGraph:
         """(Re)build the store from the project's ontology, reference data and articles (and infer).
 
         *progress* is an optional ``progress(stage, done, total)`` callback (see kg.progress)."""
+        from . import pipeline
         return pipeline.build_store(self.project, self.store_path, infer=infer, progress=progress)
 
     def load(self, paths: Iterable[Path | str], *, encoding: str = "utf-8", infer: bool = True) -> pipeline.LoadReport:
         """Add or replace articles: all of them or none (and recompute the inferred graph)."""
+        from . import pipeline
         return pipeline.load_into_store([Path(p) for p in paths], self.project, self.store_path, encoding=encoding,
                                         infer=infer)
 
@@ -46,11 +50,13 @@ class KnowledgeGraph:
 
         Returns a :class:`kg.validate.ValidationReport`; malformed annotations raise AnnotationError.
         """
+        from . import pipeline
         store_path = self.store_path if (self.store_path / kgstore.MARKER).exists() else None
         return pipeline.validate_files([Path(p) for p in paths], self.project, store_path, encoding=encoding)
 
     def infer(self) -> pipeline.InferReport:
         """Recompute the graph of OWL 2 RL entailments from the store's asserted graphs."""
+        from . import pipeline
         return pipeline.infer_store(self.store_path)
 
     def push(self, endpoint: str, *, update: str | None = None, graph_store: str | None = None,
@@ -78,6 +84,7 @@ class KnowledgeGraph:
         return store if with_inferred else _AssertedOnly(store)
 
     def stats(self) -> kgstats.Stats:
+        from . import stats as kgstats
         return kgstats.compute(self._reader())
 
     def export(self, fmt: str = "turtle", output=None, *, with_inferred: bool = False) -> bytes | None:
@@ -119,6 +126,7 @@ class KnowledgeGraph:
             if not with_inferred:
                 raise UsageError("--asserted-only applies to the embedded store; a remote endpoint answers from "
                                  "the graphs it holds")
+            from .remote import RemoteEndpoint
             remote = endpoint if isinstance(endpoint, RemoteEndpoint) else RemoteEndpoint(endpoint)
             return remote.run_stored(query, values)
         bound_text = with_values(query.text, bind_parameters(query, values))  # also checks the values

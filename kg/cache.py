@@ -22,10 +22,11 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.graph import ReadOnlyGraphAggregate
 
 from .config import SETTINGS
+from .rdfterms import to_ox, to_rdflib
 from .reference import Reference
 
 #: Bumped when the layout of an entry changes.
@@ -137,7 +138,7 @@ def _write_entry(kind: str, key: str, entry: dict) -> None:
 
 
 def _ntriples(graph: Graph) -> str:
-    return ox.serialize((ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in graph),
+    return ox.serialize((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph),
                         format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
@@ -145,30 +146,9 @@ def _graph(text: str) -> Graph:
     # rdflib's SimpleMemory store: these graphs are only read, and adding to the default Memory store
     # (context bookkeeping, an event per triple) was most of reading an entry
     graph = Graph(store="SimpleMemory")
-    graph.addN((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object), graph)
+    graph.addN((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), graph)
                for q in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
     return graph
 
 
-def _to_ox(term):
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
 
-
-def _to_rdflib(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

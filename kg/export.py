@@ -23,8 +23,7 @@ from typing import IO, Iterable, Iterator
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .iri import mint
-from .namespaces import PREFIXES
+from .iri import mint_iri
 
 FORMATS = {
     "turtle": (ox.RdfFormat.TURTLE, False),
@@ -40,7 +39,7 @@ SORT_RUN = 1_000_000
 
 
 def inferred_graph_iri(base: str | None = None) -> str:
-    return str(mint("graph", "inferred", base=base))
+    return mint_iri("graph", "inferred", base=base)
 
 
 def _selected_quads(store: ox.Store, with_inferred: bool, base: str | None) -> Iterable[ox.Quad]:
@@ -128,6 +127,7 @@ def export(store: ox.Store, fmt: str = "turtle", output: IO[bytes] | Path | None
         statements = ox.parse(reader, format=ox.RdfFormat.N_QUADS)
     else:
         statements = (q.triple for q in ox.parse(reader, format=ox.RdfFormat.N_TRIPLES))
+    from .namespaces import PREFIXES  # here: rdflib's namespaces are not needed to read the store
     prefixes = PREFIXES if fmt in ("turtle", "trig") else None
     target = str(output) if isinstance(output, Path) else output
     return ox.serialize(statements, target, format=rdf_format, prefixes=prefixes)

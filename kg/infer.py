@@ -542,7 +542,7 @@ def owlrl_entailments(quads: Iterable[ox.Quad | ox.Triple]) -> Reference:
     import rdflib
     from owlrl.Namespaces import ERRNS
 
-    from .store import to_ox
+    from .rdfterms import to_ox
 
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
     graph = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")

@@ -19,7 +19,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rdflib import URIRef
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 DEFAULT_BASE_IRI = "https://w3id.org/kg-pl-inclusion/id/"
 
@@ -73,7 +76,13 @@ def _checked_base(base: str) -> str:
 
 def mint(kind: str, *keys: str, base: str | None = None) -> URIRef:
     """Mint the IRI of a *kind* of thing identified by one or more *keys* (joined by ``/``)."""
+    from rdflib import URIRef  # here: reading the store (kg query) needs no rdflib, see mint_iri
+    return URIRef(mint_iri(kind, *keys, base=base))
+
+
+def mint_iri(kind: str, *keys: str, base: str | None = None) -> str:
+    """The IRI :func:`mint` mints, as a string."""
     if kind not in KINDS:
         raise ValueError(f"unknown IRI kind {kind!r}; known: {', '.join(sorted(KINDS))}")
     path = "/".join(slugify(k) for k in keys)
-    return URIRef(f"{base or base_iri()}{kind}/{path}")
+    return f"{base or base_iri()}{kind}/{path}"

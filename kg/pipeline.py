@@ -35,7 +35,7 @@ from .validate import (PendingValidation, ValidationReport, BuildContext, load_p
 from . import cache as kgcache
 from . import incremental as kgincremental
 from . import infer as kginfer
-from . import store as kgstore
+from . import rdfterms, store as kgstore
 
 
 def ontology_graph_iri(base: str | None = None) -> str:
@@ -91,7 +91,7 @@ class Inputs:
     @cached_property
     def static_quads(self) -> list[ox.Quad]:
         """The ontology and reference graphs as Oxigraph quads (validation and inference both need them)."""
-        return [q for name, graph in self.static_graphs().items() for q in kgstore.graph_quads(graph, name)]
+        return [q for name, graph in self.static_graphs().items() for q in rdfterms.graph_quads(graph, name)]
 
     @cached_property
     def static_subjects(self) -> frozenset[str]:
@@ -225,7 +225,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
             if problems:  # keep checking files, but nothing more needs building
                 continue
             with clock("writing the store"):  # converted once, for the validation and the store (and its union)
-                quads, union = kgstore.quads_and_union((a.graph, a.graph_iri) for a in articles)
+                quads, union = rdfterms.quads_and_union((a.graph, a.graph_iri) for a in articles)
             with clock("SHACL validation"):
                 validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
             with clock("writing the store"):
@@ -359,7 +359,7 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
     articles = prepare_articles(paths, inputs, encoding=encoding)
     inference, removed, added = None, [], []
     with kgstore.writable(store_path) as store:
-        graphs = {str(a.graph_iri): list(kgstore.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
+        graphs = {str(a.graph_iri): list(rdfterms.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
         # pySHACL runs in a child while this process works out what the load changes in the inferred
         # graph (two cores at work); the validation's verdict still comes first
         validating = _start_shacl(articles, inputs, store, [q for quads in graphs.values() for q in quads], None)

@@ -40,7 +40,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError, UsageError
 from .store import union_options
-from .iri import InvalidKey, mint
+from .iri import InvalidKey, mint_iri
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 #: Parameter types: what a value on the command line becomes. Key types mint kg IRIs from keys.
@@ -273,7 +273,7 @@ def _string(raw: str) -> ox.Literal:
 def _key_iri(kind: str):
     def make(raw: str) -> ox.NamedNode:
         try:
-            return ox.NamedNode(str(mint(kind, raw)))
+            return ox.NamedNode(mint_iri(kind, raw))
         except InvalidKey as exc:
             raise ValueError(str(exc)) from None
     return make

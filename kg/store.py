@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
 
 from . import answers
 from .errors import StoreError, StoreLocked, StoreMissing
@@ -40,41 +39,6 @@ STORE_FORMAT = 2
 UNION = ox.DefaultGraph()  # where the union of the named graphs is kept
 # A graph that exists only inside a replace_graphs transaction: the triples it takes away.
 _REPLACED = ox.NamedNode("urn:kg:store:replaced-in-this-transaction")
-
-
-def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    """Convert an rdflib term to the pyoxigraph term with the same RDF meaning."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    raise TypeError(f"cannot store {term!r}")
-
-
-def graph_quads(graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
-    name = ox.NamedNode(str(graph_iri))
-    for s, p, o in graph:
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)
-
-
-def quads_and_union(graphs: Iterable[tuple[Graph, str]]) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """The quads of the rdflib *graphs* (each with its graph IRI), and their copies in the union,
-    made from the same converted terms: reading a term back from a pyoxigraph quad costs several
-    microseconds (re-reading the 2.3 million quads of a 10,000-article store to copy them took 30 s)."""
-    quads, union = [], []
-    for graph, graph_iri in graphs:
-        name = ox.NamedNode(str(graph_iri))
-        for s, p, o in graph:
-            s, p, o = to_ox(s), to_ox(p), to_ox(o)
-            quads.append(ox.Quad(s, p, o, name))
-            union.append(ox.Quad(s, p, o, UNION))
-    return quads, union
 
 
 #: Quads per bulk write. pyoxigraph's bulk loader holds what one call gives it in memory: a call of

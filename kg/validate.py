@@ -38,7 +38,7 @@ from .iri import mint
 from .limits import Budget, Limited, start_limited
 from . import cache as kgcache
 from .namespaces import CV, KGO, PREFIXES, SCHEMA, VOCAB
-from .store import graph_quads
+from .rdfterms import graph_quads
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
     from .pipeline import Inputs

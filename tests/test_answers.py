@@ -3,7 +3,10 @@ changed: a load, a build, a write under way or one that crashed all make kg eval
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -188,3 +191,19 @@ def test_the_oldest_answers_make_room_for_new_ones(four_seeds, monkeypatch):
     too_large = answers.answer_key("SELECT ?text {} # large")
     answers.answered(store, too_large, lambda: QueryResult(["text"], [{"text": "x" * 3000}]))
     assert {path.stem for path in (store / answers.ANSWERS_DIRECTORY).glob("*/*.json")} == kept
+
+
+def test_asking_again_from_the_command_line_needs_no_rdflib(four_seeds):
+    """A kept answer is the whole work of a repeated `kg query`: the command must not spend a fifth of a
+    second importing rdflib (and the pipeline) for it."""
+    project, store = four_seeds
+    kg.open(store, project).query_result("events-timeline")
+    script = ("import sys, atexit\n"
+              "atexit.register(lambda: print('rdflib' in sys.modules, file=sys.stderr))\n"
+              "from kg.cli import main\n"
+              f"sys.argv = ['kg', '--store', {str(store)!r}, 'query', 'events-timeline', '--format', 'csv']\n"
+              "main()\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env={**os.environ, "KG_PROJECT": str(project.root)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("date,") and done.stderr.strip().splitlines()[-1] == "False", done.stderr

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import FIXED_EPOCH
-from kg import infer, pipeline, store as kgstore
+from kg import infer, pipeline, rdfterms, store as kgstore
 from kg.api import KnowledgeGraph
 from kg.config import Project
 from kg.export import inferred_graph_iri
@@ -113,14 +113,14 @@ class Corpus:
             project = Project(self.root)
             self.inputs = pipeline.Inputs.read(project)
             articles = pipeline.prepare_articles(project.article_files(), self.inputs)
-        return {(a.annotation.key, version): stored(kgstore.graph_quads(a.graph, str(a.graph_iri)))
+        return {(a.annotation.key, version): stored(rdfterms.graph_quads(a.graph, str(a.graph_iri)))
                 for a in articles}
 
     def graph_iri(self, key: str) -> str:
         return f"<{self.inputs.base}graph/article/{key}>"
 
     def static(self) -> dict[str, frozenset[str]]:
-        return {f"<{name}>": stored(kgstore.graph_quads(graph, name)) for name, graph in self.inputs.static_graphs().items()}
+        return {f"<{name}>": stored(rdfterms.graph_quads(graph, name)) for name, graph in self.inputs.static_graphs().items()}
 
 
 @contextmanager

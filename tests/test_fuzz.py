@@ -29,7 +29,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings, strategies as st
 from rdflib.compare import isomorphic
 
-from kg import export as kgexport, pipeline, store as kgstore
+from kg import export as kgexport, pipeline, rdfterms
 from kg.config import Project
 from kg.errors import KgError
 
@@ -85,7 +85,7 @@ def load_bytes(data: bytes, inputs: pipeline.Inputs, folder: Path) -> str:
     try:
         with deadline(HANG_SECONDS):
             for article in pipeline.prepare_articles([path], inputs):
-                quads = list(kgstore.graph_quads(article.graph, str(article.graph_iri)))
+                quads = list(rdfterms.graph_quads(article.graph, str(article.graph_iri)))
                 ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     except KgError as exc:
         return str(exc)
@@ -266,7 +266,7 @@ def valid_annotations(draw) -> dict:
 
 def _store_of(article) -> ox.Store:
     store = ox.Store()
-    store.extend(kgstore.graph_quads(article.graph, str(article.graph_iri)))
+    store.extend(rdfterms.graph_quads(article.graph, str(article.graph_iri)))
     return store
 
 

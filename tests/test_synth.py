@@ -71,7 +71,7 @@ def test_a_build_keeps_the_validation_context_it_has_asked_for(tmp_path, project
     """kg.validate.BuildContext: skipping the nodes no earlier batch described, and keeping each node's
     context up to date as batches are written instead of asking again, changes no batch's context."""
     from kg.namespaces import SCHEMA
-    from kg.store import graph_quads
+    from kg.rdfterms import graph_quads
     from kg.validate import BuildContext, store_context
     import pyoxigraph as ox
 
@@ -115,7 +115,7 @@ def test_the_nodes_validation_asks_about_are_read_from_the_quads_as_from_the_gra
     from rdflib.namespace import RDF
 
     from kg.namespaces import KGO, SCHEMA
-    from kg.store import graph_quads
+    from kg.rdfterms import graph_quads
     from kg.validate import ArticleNodes
 
     articles = pipeline.prepare_articles(synth.generate(30, tmp_path, seed=3), pipeline.Inputs.read(project))
