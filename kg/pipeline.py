@@ -358,24 +358,30 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
     inputs = Inputs.read(project, base)
     articles = prepare_articles(paths, inputs, encoding=encoding)
     inference, removed, added = None, [], []
+    refusal: KgError | None = None
     with kgstore.writable(store_path) as store:
         graphs = {str(a.graph_iri): list(rdfterms.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
         # pySHACL runs in a child while this process works out what the load changes in the inferred
         # graph (two cores at work); the validation's verdict still comes first
         validating = _start_shacl(articles, inputs, store, [q for quads in graphs.values() for q in quads], None)
-        inference_failed: KgError | None = None
         if infer:
             try:
                 inference, removed, added = _maintained_inference(store, inputs, graphs, scratch=store_path)
             except KgError as exc:
-                inference_failed = exc
+                refusal = exc.with_traceback(None)  # its frames hold the store (see below)
         report = validating.report()
+        del validating
         if not report.conforms:
-            raise ValidationError(report)
-        if inference_failed is not None:
-            raise inference_failed
-        inferred_name = inferred_graph_iri(inputs.base)
-        kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed, insert=added)
+            refusal = ValidationError(report)
+        elif refusal is None:
+            inferred_name = inferred_graph_iri(inputs.base)
+            kgstore.replace_graphs(store, graphs, remove=[] if infer else [inferred_name], delete=removed,
+                                   insert=added)
+        # Raised once the store is closed: a caller that keeps the error (a notebook keeps the last
+        # traceback) must not keep this frame's handle, and with it the store's lock, too.
+        del store
+    if refusal is not None:
+        raise refusal
     return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)
 

@@ -19,6 +19,7 @@ A store directory is held by one writer at a time (RocksDB's lock); a second wri
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import os
@@ -73,7 +74,7 @@ def open_store(path: Path, *, create: bool = False) -> ox.Store:
     if path.exists() and not (path / MARKER).exists() and any(path.iterdir()):
         raise StoreError(f"{path} exists and is not a kg store; choose another --store directory")
     try:
-        store = ox.Store(str(path))
+        store = _open_writable(path)
     except OSError as exc:
         if _is_lock_error(exc):
             raise StoreLocked(f"store is locked: another kg process is writing to {path}; wait for it to finish") from None
@@ -81,6 +82,24 @@ def open_store(path: Path, *, create: bool = False) -> ox.Store:
     if not (path / MARKER).exists():
         _write_marker(path)
     return store
+
+
+def _open_writable(path: Path) -> ox.Store:
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        if "lock hold by current process" not in str(exc):
+            raise
+    # A handle this process no longer uses but has not freed yet: one in a reference cycle (an error's
+    # traceback and a frame that holds the error) lives until the collector runs.
+    gc.collect()
+    try:
+        return ox.Store(str(path))
+    except OSError as exc:
+        if "lock hold by current process" not in str(exc):
+            raise
+        raise StoreLocked(f"store is locked: this process still has {path} open for writing (a kg.KnowledgeGraph "
+                          f"call that is still running, or an object that holds its store)") from None
 
 
 def _write_marker(path: Path) -> None:

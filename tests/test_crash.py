@@ -21,6 +21,7 @@ running build are tested at the end.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import random
@@ -40,6 +41,7 @@ from conftest import FIXED_EPOCH
 from kg import infer, pipeline, rdfterms, store as kgstore
 from kg.api import KnowledgeGraph
 from kg.config import Project
+from kg.errors import StoreLocked
 from kg.export import inferred_graph_iri
 from kg.yamlstrict import read_yaml_text
 
@@ -295,6 +297,27 @@ def test_a_second_writer_gets_store_is_locked_and_readers_keep_working(held_stor
         assert "Grewiński" in out or command != ["query", "speakers-across-regions"]
     assert kgstore.content_hash(kgstore.open_read_only(held_store)) == before
     assert not [p for p in held_store.parent.iterdir() if p.name.startswith(".store.")]
+
+
+def test_a_handle_left_in_a_reference_cycle_does_not_lock_this_process_out(built_store, tmp_path):
+    path = tmp_path / "store"
+    shutil.copytree(built_store, path)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # the cycle below must still be there when the store is opened again
+    try:
+        cycle = {"store": kgstore.open_store(path)}
+        cycle["self"] = cycle
+        del cycle  # garbage, but freed only by the collector
+        with kgstore.writable(path) as store:  # collects it and opens
+            assert kgstore.has_union(store)
+        del store
+        holder = kgstore.open_store(path)  # a handle still in use
+        with pytest.raises(StoreLocked, match="this process still has"):
+            kgstore.open_store(path)
+        del holder
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def test_recover_leaves_a_running_builds_staging_store_alone(tmp_path):

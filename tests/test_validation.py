@@ -327,6 +327,18 @@ def test_bad_annotation_is_refused_with_its_message_and_changes_nothing(path, co
     assert store_hash(corpus_store) == before
 
 
+def test_a_refused_load_whose_error_is_kept_leaves_the_store_writable(project, store_copy, tmp_path):
+    """A notebook keeps the last exception and its traceback (IPython: sys.last_traceback). The refused
+    load's frames must not keep the store open, or the next load in that process finds it locked."""
+    with pytest.raises(ValidationError) as refused:
+        pipeline.load_into_store([BAD / "shacl-end-before-start.yaml"], project, store_copy)
+    kept = refused.value  # noqa: F841 - held, with its traceback, while the next load runs
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD.format(key="after-refusal"), encoding="utf-8")
+    report = pipeline.load_into_store([good], project, store_copy)
+    assert report.articles == ["900-good-after-refusal"]
+
+
 def test_a_batch_with_one_bad_file_loads_nothing(store_copy, tmp_path, capsys):
     good = tmp_path / "good.yaml"
     good.write_text(GOOD.format(key="batch"), encoding="utf-8")
