@@ -118,7 +118,8 @@ _SHAPES_CACHE: dict[tuple, Graph] = {}
 
 
 def load_shapes(shapes_dir: Path) -> Graph:
-    """Parse and check every ``*.ttl`` file in *shapes_dir* (cached until a file changes)."""
+    """Parse and check every ``*.ttl`` file in *shapes_dir* (cached until a file changes), in the form
+    pySHACL evaluates fastest (:func:`targeted_property_shapes`)."""
     files = sorted(Path(shapes_dir).glob("*.ttl"))
     if not files:
         raise ShapesError(f"no shapes found: {shapes_dir} has no .ttl files")
@@ -137,6 +138,7 @@ def load_shapes(shapes_dir: Path) -> Graph:
                 except Exception as exc:  # rdflib raises many kinds; all mean "this file is broken"
                     raise ShapesError(f"{path}: cannot parse the shapes: {exc}") from None
             check_shapes(graph, where=", ".join(str(p) for p in files))
+            graph = targeted_property_shapes(graph)
             kgcache.save_shapes(fingerprint, graph)
         _SHAPES_CACHE.clear()
         _SHAPES_CACHE[key] = graph
@@ -170,6 +172,47 @@ def check_shapes(graph: Graph, where: str = "shapes") -> None:
             ox.Store().query(prefixes + str(select))
         except SyntaxError as exc:
             raise ShapesError(f"{where}: a SPARQL constraint does not parse: {exc}") from None
+
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def targeted_property_shapes(shapes: Graph) -> Graph:
+    """The same shapes with each named property shape that node shapes reach through ``sh:property``
+    given their targets directly, instead of being reached through them.
+
+    Both forms check the same focus nodes with the same constraints and messages, and a result names
+    the property shape as its source either way; but pySHACL (0.40) evaluates a property shape reached
+    through ``sh:property`` once per focus node, building its constraint objects anew each time:
+    52,855 shape evaluations for 500 synthetic articles. Targeted, a property shape is evaluated once
+    for all its focus nodes, and validation takes about 40 % less time (docs/validation.md).
+
+    Only where that is the same: the node shape has targets of its own and is not used by any other
+    shape (``sh:node``, ``sh:or``, …), and so is every node shape that reaches the property shape,
+    which has an IRI (a report names an anonymous shape by the shape that holds it).
+    """
+    used = {o for _, p, o in shapes if p not in _TARGETS and p != RDF.type}
+    holders: dict[URIRef, list] = {}
+    for node_shape, property_shape in shapes.subject_objects(SH.property):
+        holders.setdefault(property_shape, []).append(node_shape)
+    movable = {
+        property_shape: node_shapes for property_shape, node_shapes in holders.items()
+        if isinstance(property_shape, URIRef)
+        and all(n not in used and any(shapes.objects(n, t) for t in _TARGETS) for n in node_shapes)}
+    if not movable:
+        return shapes
+    result = Graph(store="SimpleMemory")  # as load_shapes: pySHACL reads it for every focus node
+    for prefix, namespace in shapes.namespaces():
+        result.bind(prefix, namespace)
+    for triple in shapes:
+        if not (triple[1] == SH.property and triple[2] in movable):
+            result.add(triple)
+    for property_shape, node_shapes in movable.items():
+        for node_shape in node_shapes:
+            for target in _TARGETS:
+                for value in shapes.objects(node_shape, target):
+                    result.add((property_shape, target, value))
+    return result
 
 
 def _declared_prefixes(graph: Graph) -> dict[str, str]:

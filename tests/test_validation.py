@@ -305,6 +305,42 @@ def test_the_pyshacl_speed_up_changes_no_result(seeds, inputs, monkeypatch):
         monkeypatch.undo()
 
 
+def test_property_shapes_are_evaluated_with_the_targets_of_their_node_shapes(project):
+    """pySHACL is given each named property shape with its node shape's targets (faster), not
+    reached through ``sh:property``; the shapes file is left as written."""
+    evaluated = load_shapes(project.shapes_dir)
+    assert (KGSH.PersonNameShape, SH.targetClass, KGO.Person) in evaluated
+    assert (KGSH.PersonShape, SH.property, KGSH.PersonNameShape) not in evaluated
+    assert (KGSH.PersonShape, SH.property, KGSH.PersonNameShape) in rdflib.Graph().parse(SHAPES)
+    # a node shape another shape uses (sh:node) keeps its property shapes: they check its value nodes
+    used = {o for o in evaluated.objects(None, SH.node)}
+    assert used and all(evaluated.value(n, SH.targetClass) is None for n in used)
+
+
+def test_targeting_property_shapes_changes_no_result(seeds, inputs, monkeypatch):
+    """Every targeted bad input gives the same results with the shapes as written (property shapes
+    reached through their node shapes) as with the shapes as pySHACL is given them."""
+    def results(mutate, seed):
+        article = copy.copy(seeds[seed])
+        article.graph = copy.deepcopy(seeds[seed].graph)
+        mutate(article.graph)
+        return validate_module.validate_articles([article], inputs, store=ox.Store()).results
+
+    targeted = {shape: results(mutate, seed) for shape, (seed, mutate) in sorted(MUTATIONS.items())}
+    evaluated = load_shapes(inputs.project.shapes_dir)
+    moved = {str(s) for s in evaluated.subjects(RDF.type, SH.PropertyShape) if evaluated.value(s, SH.targetClass)}
+    monkeypatch.setenv("KG_CACHE_DIR", "off")
+    monkeypatch.setattr(validate_module, "targeted_property_shapes", lambda shapes: shapes)
+    monkeypatch.setattr(validate_module, "_SHAPES_CACHE", {})
+    assert (KGSH.PersonShape, SH.property, KGSH.PersonNameShape) in load_shapes(inputs.project.shapes_dir)
+    fired = set()
+    for shape, (seed, mutate) in sorted(MUTATIONS.items()):
+        as_written = results(mutate, seed)
+        assert as_written == targeted[shape], shape
+        fired |= {r.shape for r in as_written}
+    assert len(fired & moved) >= 10, fired & moved  # the comparison covered property shapes that were moved
+
+
 # --- the corpus of bad annotations ---------------------------------------------------------------
 
 CORPUS = sorted(BAD.glob("*.yaml"))
