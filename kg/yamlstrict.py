@@ -47,6 +47,8 @@ _BOOL = {"true": True, "false": False}
 _NULL = {"", "~", "null", "Null", "NULL"}
 _SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+([eE][-+]?[0-9]+))([eE][-+]?[0-9]+)?\Z|[-+]?\.(inf|Inf|INF|nan|NaN|NAN)\Z")
+# The first characters of the plain scalars the patterns above match (YAML 1.1 booleans, numbers).
+_MAY_NOT_BE_TEXT = frozenset("yYnNoO+-.0123456789")
 # C0 controls except tab/newline/carriage return, DEL, C1 controls, and lone surrogates.
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # The style of a plain (unquoted, non-block) scalar: PyYAML's parser reports None, libyaml's ''.
@@ -168,6 +170,40 @@ def _libyaml_loader(parser: type) -> type:
 LIBYAML_LOADER: type | None = _libyaml_loader(LIBYAML_PARSER) if LIBYAML_PARSER else None
 
 
+def _libyaml_composer(parser: type) -> type:
+    """A loader that composes the node tree in C as well (libyaml's parser with PyYAML's compiled
+    composer), with none of the strict composer's checks: for texts that cannot need them
+    (:func:`_composes_in_c`). The strict composer's Python methods took 60 % of reading an annotation."""
+    class _CComposingLoader(parser, yaml.resolver.BaseResolver):
+        def __init__(self, stream):
+            parser.__init__(self, stream)
+            yaml.resolver.BaseResolver.__init__(self)
+
+        # The composer asks for every node's tag; the strict reader resolves scalars by their style
+        # and text (_scalar), never by tag, so none is worked out (a third of the composing time).
+        def descend_resolver(self, current_node, current_index):
+            pass
+
+        def ascend_resolver(self):
+            pass
+
+        def resolve(self, kind, value, implicit):
+            return ""
+    return _CComposingLoader
+
+
+#: The loader that composes in C, or None without libyaml.
+LIBYAML_COMPOSER: type | None = _libyaml_composer(LIBYAML_PARSER) if LIBYAML_PARSER else None
+# What the strict composer refuses while composing: anchors (&name), aliases (*name) and explicit
+# tags (!, already left to PyYAML by _LIBYAML_DISAGREES), and nesting deeper than MAX_DEPTH, which in
+# block style takes indentation (a flow collection, [ or {, is left to PyYAML too). An anchor or alias
+# starts a node, so it follows a space or a line start; a text with & or * followed by a name there
+# (also in a comment or in text: then it merely takes the slower way), or with a line indented by 40 or
+# more spaces and dashes, is composed by the strict composer. The indentation bound also keeps the
+# compiled composer's recursion far from any stack limit.
+_NEEDS_STRICT_COMPOSER = re.compile(r"(?:^|\s)[&*]\S|^[ -]{40}", re.M)
+
+
 def decode_text(raw: bytes, path: Path, encoding: str = "utf-8") -> str:
     """Decode *raw* (BOM stripped), naming the byte offset of the first undecodable byte."""
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -252,11 +288,40 @@ def compose_strict(text: str) -> Node | None:
     libyaml refuses and PyYAML accepts) comes out exactly as without libyaml.
     """
     if LIBYAML_LOADER is not None and libyaml_reads_alike(text):
+        if LIBYAML_COMPOSER is not None and _composes_in_c(text):
+            try:
+                root = _compose_with(LIBYAML_COMPOSER, text)
+            except (yaml.YAMLError, UnicodeError):
+                pass  # read again below, for the strict composer's verdict and PyYAML's message
+            else:
+                if root is None or not _deeper_than(root, MAX_DEPTH):
+                    return root
         try:
             return _compose_with(LIBYAML_LOADER, text)
         except (yaml.YAMLError, UnicodeError):
             pass  # read again below, for PyYAML's verdict and message
     return _compose_with(_StrictLoader, text)
+
+
+def _composes_in_c(text: str) -> bool:
+    """True if *text* has nothing the strict composer would refuse while composing (see
+    :data:`_NEEDS_STRICT_COMPOSER`; too deep a tree is found after composing, :func:`_deeper_than`)."""
+    return _NEEDS_STRICT_COMPOSER.search(text) is None
+
+
+def _deeper_than(root: Node, limit: int) -> bool:
+    """True if a value in the tree under *root* is more than *limit* levels deep (counted as the
+    strict composer counts: a mapping's keys are on its own level)."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
+        elif isinstance(node, SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+    return False
 
 
 def libyaml_reads_alike(text: str, *, empty_value_positions: bool = True) -> bool:
@@ -318,7 +383,8 @@ def _scalar(node: ScalarNode, path: Path_, doc: YamlDocument) -> Any:
         _problem(doc, path, f"value is {len(value)} characters long (limit {MAX_SCALAR_LENGTH})",
                  "evidence quotes and names are short; shorten it")
         return None
-    bad = _FORBIDDEN_CHARS.search(value)
+    # read_yaml_text refused such characters in the text; only a double-quoted escape ("\x01") makes one
+    bad = _FORBIDDEN_CHARS.search(value) if node.style == '"' else None
     if bad:
         _problem(doc, path, f"contains the control character or lone surrogate U+{ord(bad.group()):04X}",
                  "remove it; copy text from the article as plain text")
@@ -330,6 +396,8 @@ def _scalar(node: ScalarNode, path: Path_, doc: YamlDocument) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if value[0] not in _MAY_NOT_BE_TEXT:  # most plain scalars are words: none of the patterns below matches
+        return value
     if _YAML11_BOOL.match(value):
         _problem(doc, path, f"{value!r} is a boolean in YAML 1.1 and a string in YAML 1.2",
                  f"write true/false for a yes/no field, or quote it ('{value}') for text")

@@ -30,6 +30,7 @@ needs_libyaml = pytest.mark.skipif(yamlstrict.LIBYAML_PARSER is None, reason="Py
 def _pure_python(monkeypatch: pytest.MonkeyPatch) -> None:
     """Read as if PyYAML had no libyaml."""
     monkeypatch.setattr(yamlstrict, "LIBYAML_LOADER", None)
+    monkeypatch.setattr(yamlstrict, "LIBYAML_COMPOSER", None)
     monkeypatch.setattr(kgreference, "_LIBYAML_LOADER", None)
 
 
@@ -126,6 +127,14 @@ TEXTS = {
     "empty-document-at-end": "---",
     "empty-flow-value": "a: {b: }\nc: [d: ]\n",
     "no-final-line-break": "a: 1\nb:",
+    # what the strict composer refuses while composing, in block style (kg.yamlstrict._NEEDS_STRICT_COMPOSER)
+    "block-alias": "a:\n  - &x b\n  - *x\n",
+    "ampersand-and-star-in-text": "a: B&R\nb: 'art. 5 *'\n",
+    "block-deep-13": "".join(f"{'  ' * i}k{i}:\n" for i in range(13)) + "  " * 13 + "v\n",
+    "block-deep-12": "".join(f"{'  ' * i}k{i}:\n" for i in range(12)) + "  " * 12 + "v\n",
+    "block-deep-sequences": "a:\n" + "".join(f"{'  ' * i}- \n" for i in range(1, 15)) + "  " * 15 + "- v\n",
+    "compact-sequences": "a: " + "- " * 20 + "v\n",
+    "far-indented": "a:\n" + " " * 50 + "b: 1\n",
 }
 
 
@@ -133,6 +142,26 @@ TEXTS = {
 def test_odd_annotation_texts_read_alike_both_ways(monkeypatch: pytest.MonkeyPatch, text: str) -> None:
     fast, pure = _read_both_ways(monkeypatch, lambda: _doc(yamlstrict.read_yaml_text(text, "x.yaml")))
     assert fast == pure
+
+
+@needs_libyaml
+def test_annotations_are_composed_in_c_when_nothing_needs_the_strict_composer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The seed articles are composed by libyaml's compiled composer (fast); a text with an anchor, or
+    one nested deeper than the limit, by the strict composer, which refuses it."""
+    used = []
+    compose = yamlstrict._compose_with
+    monkeypatch.setattr(yamlstrict, "_compose_with", lambda cls, text: used.append(cls) or compose(cls, text))
+    for path in sorted((ROOT / "data" / "articles").glob("*.yaml")):
+        used.clear()
+        assert not yamlstrict.read_yaml_file(path).problems
+        assert used == [yamlstrict.LIBYAML_COMPOSER], path
+    used.clear()
+    doc = yamlstrict.read_yaml_text(TEXTS["block-alias"], "x.yaml")
+    assert yamlstrict.LIBYAML_COMPOSER not in used and "anchors (&name) are not allowed" in doc.problems[0].message
+    used.clear()
+    doc = yamlstrict.read_yaml_text(TEXTS["block-deep-13"], "x.yaml")
+    assert used[:2] == [yamlstrict.LIBYAML_COMPOSER, yamlstrict.LIBYAML_LOADER]  # then PyYAML, for its message
+    assert [p.message for p in doc.problems] == ["nested deeper than 12 levels; annotations are at most a few levels deep"]
 
 
 def test_reference_data_loads_alike_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
