@@ -202,45 +202,48 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         build_context = BuildContext()  # what the validation context of the next batches can find
         problems, invalid, seen = [], [], {}
         validating: PendingValidation | None = None  # the previous batch's, running in a child
-        for start in range(0, len(files), max(batch, 1)):
-            if start:
-                _collect_batch_garbage()  # of the batch before (written, or refused: then its errors' tracebacks)
-            # one bar for all batches; checking is about a third of the work per article
-            shifted = None if progress is None else (
-                lambda stage, done, total, start=start: progress("articles", start + done // 3, len(files))
-                if stage == "checking annotations" else None)
-            try:
-                with clock("annotations and RDF"):
-                    articles = prepare_articles(files[start:start + batch], inputs, progress=shifted)
-            except AnnotationError as exc:
-                problems += exc.problems
-                continue
-            finally:
-                # this batch was prepared while the previous one was validated (two cores at work)
-                if validating is not None:
-                    with clock("SHACL validation"):
-                        invalid.append(validating.report())
-                    validating = None
-            problems += _repeated_keys(articles, seen)
-            if problems:  # keep checking files, but nothing more needs building
-                continue
-            with clock("writing the store"):  # converted once, for the validation and the store (and its union)
-                quads, union = rdfterms.quads_and_union((a.graph, a.graph_iri) for a in articles)
-            with clock("SHACL validation"):
-                validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
-            with clock("writing the store"):
-                kgstore.bulk_write(store, itertools.chain(quads, union))
-                build_context.add(quads)
-            if premises is not None:
-                with clock("OWL RL inference"):
-                    premises.add(quads)
-            report.articles += [a.annotation.key for a in articles]
-            report.triples_written += len(quads)
-            if progress:
-                progress("articles", len(report.articles), len(files))
-            # Free this batch before reading the next. On rdflib's SimpleMemory store an article graph
-            # has no reference cycle, so this frees it (an explicit gc.collect() took 0.8 s a batch).
-            del articles, quads, union
+        # each batch is written on a thread of its own while the next one is prepared
+        with kgstore.BackgroundWriter(store) as writer:
+            for start in range(0, len(files), max(batch, 1)):
+                if start:
+                    _collect_batch_garbage()  # of the batch before (written, or refused: then its errors' tracebacks)
+                # one bar for all batches; checking is about a third of the work per article
+                shifted = None if progress is None else (
+                    lambda stage, done, total, start=start: progress("articles", start + done // 3, len(files))
+                    if stage == "checking annotations" else None)
+                try:
+                    with clock("annotations and RDF"):
+                        articles = prepare_articles(files[start:start + batch], inputs, progress=shifted)
+                except AnnotationError as exc:
+                    problems += exc.problems
+                    continue
+                finally:
+                    # this batch was prepared while the previous one was validated (two cores at work)
+                    if validating is not None:
+                        with clock("SHACL validation"):
+                            invalid.append(validating.report())
+                        validating = None
+                problems += _repeated_keys(articles, seen)
+                if problems:  # keep checking files, but nothing more needs building
+                    continue
+                with clock("writing the store"):  # converted once, for the validation and the store (and its union)
+                    quads, union = rdfterms.quads_and_union((a.graph, a.graph_iri) for a in articles)
+                    writer.wait()  # for the previous batch: the validation reads its context from the store
+                with clock("SHACL validation"):
+                    validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
+                with clock("writing the store"):
+                    writer.write(itertools.chain(quads, union))  # written while the next batch is prepared
+                    build_context.add(quads)
+                if premises is not None:
+                    with clock("OWL RL inference"):
+                        premises.add(quads)
+                report.articles += [a.annotation.key for a in articles]
+                report.triples_written += len(quads)
+                if progress:
+                    progress("articles", len(report.articles), len(files))
+                # Free this batch before reading the next. On rdflib's SimpleMemory store an article graph
+                # has no reference cycle, so this frees it (an explicit gc.collect() took 0.8 s a batch).
+                del articles, quads, union
         inference_failed: KgError | None = None
         if infer and not problems:
             # while the last batch is validated in its child (two cores at work); the validation's

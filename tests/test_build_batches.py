@@ -174,3 +174,52 @@ def test_a_build_reports_the_validation_verdict_before_an_inference_failure(proj
     with pytest.raises(ValidationError, match="rops-lublin"):
         pipeline.build_store(project, tmp_path / "store", batch=2)
     assert not (tmp_path / "store").exists() and not (tmp_path / "consistent-shapes").exists()
+
+
+# --- writing a batch on a thread of its own (kg.store.BackgroundWriter) ---------------------------
+
+def _quads(n: int, graph: str = "https://example.org/g") -> list[ox.Quad]:
+    name = ox.NamedNode(graph)
+    return [ox.Quad(ox.NamedNode(f"https://example.org/s{i}"), ox.NamedNode("https://example.org/p"),
+                    ox.Literal(f"wartość „{i}”\n", language="pl") if i % 2 else
+                    ox.Literal(str(i), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), name)
+            for i in range(n)]
+
+
+def test_the_background_writer_writes_what_bulk_write_writes(monkeypatch):
+    from kg import store as kgstore
+    monkeypatch.setattr(kgstore, "BULK_CHUNK", 7)  # several chunks per batch
+    quads = _quads(40)
+    expected = ox.Store()
+    kgstore.bulk_write(expected, kgstore.with_union(quads))
+    written = ox.Store()
+    with kgstore.BackgroundWriter(written) as writer:
+        writer.write(kgstore.with_union(quads[:25]))
+        writer.write(kgstore.with_union(quads[25:]))  # waits for the first
+    assert set(written) == set(expected) and len(written) == 80
+
+
+def test_the_background_writer_keeps_blank_nodes_as_given():
+    """bulk_load renames the blank nodes of a text; the writer writes such quads as they are."""
+    from kg import store as kgstore
+    quad = ox.Quad(ox.BlankNode("b1"), ox.NamedNode("https://example.org/p"), ox.Literal("x"),
+                   ox.NamedNode("https://example.org/g"))
+    store = ox.Store()
+    with kgstore.BackgroundWriter(store) as writer:
+        writer.write([quad])
+    assert list(store) == [quad]
+
+
+def test_a_failed_background_write_is_raised_by_wait_and_not_over_an_error_on_its_way(tmp_path):
+    from kg import store as kgstore
+    ox.Store(str(tmp_path / "s")).flush()
+    read_only = ox.Store.read_only(str(tmp_path / "s"))
+    writer = kgstore.BackgroundWriter(read_only)
+    writer.write(_quads(3))
+    with pytest.raises(RuntimeError, match="read-write"):  # pyoxigraph's error, from the writer's thread
+        writer.wait()
+    writer.wait()  # raised once
+    with pytest.raises(KeyError, match="the error on its way"):
+        with kgstore.BackgroundWriter(read_only) as writer:
+            writer.write(_quads(3))
+            raise KeyError("the error on its way")
