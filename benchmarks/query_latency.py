@@ -56,7 +56,7 @@ def _article_lines(paths: list[str]) -> list[str]:
     """N-Quads lines of the article graphs built from *paths* (runs in a worker process)."""
     lines = []
     for article in pipeline.prepare_articles([Path(p) for p in paths], _INPUTS):
-        lines.extend(f"{q} .\n" for q in rdfterms.graph_quads(article.graph, str(article.graph_iri)))
+        lines.extend(article.nquads())
     return lines
 
 

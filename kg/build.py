@@ -8,15 +8,15 @@ SHACL violation on that node can be reported against the line a curator has to f
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .annotations import Annotation
 from .iri import base_iri, mint
 from .namespaces import CV, KGO, ORG, SCHEMA, WD
+from .rdfterms import nt_literal, nt_quads, nt_term
 from .reference import Reference
 
 EVENT_CLASSES = {
@@ -25,16 +25,59 @@ EVENT_CLASSES = {
 }
 PLACE_CLASSES = {"city": KGO.City, "municipality": KGO.Municipality, "county": KGO.County, "venue": KGO.Venue}
 
+Triple = tuple[str, str, str]  # subject, predicate and object as N-Triples terms (kg.rdfterms)
 
-@dataclass
+
 class ArticleGraph:
-    """The triples one article states, and the annotation line behind each node."""
+    """The triples one article states, and the annotation line behind each node.
 
-    annotation: Annotation
-    graph_iri: URIRef
-    article_iri: URIRef
-    graph: Graph
-    node_lines: dict[URIRef, int] = field(default_factory=dict)
+    The triples are kept as N-Triples terms (:attr:`triples`, in the order they were built, each once):
+    a build turns them into text for pyoxigraph without making a Python object per term. :attr:`graph`
+    gives them as an rdflib graph, made when first asked for; from then on that graph is the article's
+    content (a test may change it, or put another graph in its place).
+    """
+
+    def __init__(self, annotation: Annotation, graph_iri: URIRef, article_iri: URIRef,
+                 triples: dict[Triple, None] | None = None, node_lines: dict[URIRef, int] | None = None):
+        self.annotation = annotation
+        self.graph_iri = graph_iri
+        self.article_iri = article_iri
+        self._triples: dict[Triple, None] = {} if triples is None else triples
+        self._graph: Graph | None = None
+        self.node_lines: dict[URIRef, int] = {} if node_lines is None else node_lines
+
+    def add(self, s: str, p: str, o: str) -> None:
+        """Add a triple of N-Triples terms."""
+        if self._graph is not None:
+            self._graph.parse(data=f"{s} {p} {o} .\n", format="nt")
+        else:
+            self._triples[s, p, o] = None
+
+    def triples(self) -> Iterator[Triple]:
+        """The triples, as N-Triples terms."""
+        if self._graph is None:
+            return iter(self._triples)
+        return ((nt_term(s), nt_term(p), nt_term(o)) for s, p, o in self._graph)
+
+    def nquads(self) -> list[str]:
+        """The triples as N-Quads lines in the article's own named graph."""
+        return nt_quads(self.triples(), f"<{self.graph_iri}>")
+
+    def __len__(self) -> int:
+        return len(self._triples) if self._graph is None else len(self._graph)
+
+    @property
+    def graph(self) -> Graph:
+        """The triples as an rdflib graph (made once, then the article's content)."""
+        if self._graph is None:
+            graph = Graph()
+            graph.parse(data="".join(f"{s} {p} {o} .\n" for s, p, o in self._triples), format="nt")
+            self._graph, self._triples = graph, {}
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: Graph) -> None:
+        self._graph, self._triples = graph, {}
 
 
 def graph_iri_for(article_key: str, base: str | None = None) -> URIRef:
@@ -48,17 +91,20 @@ class _Builder:
         self.annotation = annotation
         self.reference = reference
         self.base = base
-        # rdflib's SimpleMemory store: adds 2.5 times faster than the default Memory store, which
-        # indexes contexts and dispatches an event per triple (an article graph needs neither)
-        self.graph = Graph(store="SimpleMemory")
+        self.triples: dict[Triple, None] = {}  # insertion-ordered, each triple once (as in a graph)
         self.node_lines: dict[URIRef, int] = {}
         self.places = {p["key"] for p in annotation.section("places")}
         self.people = {p["key"] for p in annotation.section("people")}
         self.article = mint("article", annotation.key, base=base)
 
     # -- helpers -------------------------------------------------------------------------
-    def add(self, s: URIRef, p: URIRef, o: Any) -> None:
-        self.graph.add((s, p, o))
+    def add(self, s: URIRef, p: URIRef, o: URIRef) -> None:
+        """Add a triple whose object is an IRI."""
+        self.triples[f"<{s}>", f"<{p}>", f"<{o}>"] = None
+
+    def add_literal(self, s: URIRef, p: URIRef, literal: str) -> None:
+        """Add a triple whose object is a literal (an N-Triples term: :func:`kg.rdfterms.nt_literal`)."""
+        self.triples[f"<{s}>", f"<{p}>", literal] = None
 
     def node(self, iri: URIRef, *path: Any) -> URIRef:
         """Remember the annotation line that produced *iri* (the first one wins)."""
@@ -69,12 +115,12 @@ class _Builder:
 
     def text(self, s: URIRef, p: URIRef, value: str | None, lang: str | None = "pl") -> None:
         if value:
-            self.add(s, p, Literal(value, lang=lang))
+            self.add_literal(s, p, nt_literal(value, language=lang))
 
     def evidence(self, s: URIRef, item: dict) -> None:
         self.text(s, KGO.evidence, item.get("evidence"))
         if item.get("note"):
-            self.add(s, KGO.note, Literal(item["note"]))
+            self.add_literal(s, KGO.note, nt_literal(item["note"]))
 
     def place(self, key: str) -> URIRef:
         if key in self.places:
@@ -100,29 +146,30 @@ class _Builder:
         if item.get("voivodeship"):
             self.add(s, KGO.inVoivodeship, self.ref("voivodeship", item["voivodeship"]))
 
-    def date(self, value: str) -> Literal:
-        return Literal(dt.date.fromisoformat(value), datatype=XSD.date)
+    def date(self, value: str) -> str:
+        return nt_literal(dt.date.fromisoformat(value).isoformat(), datatype=XSD.date)
 
     # -- passes --------------------------------------------------------------------------
     def article_pass(self) -> None:
         art = self.annotation.data["article"]
         a = self.node(self.article, "article")
         self.add(a, RDF.type, KGO.Article)
-        self.add(a, DCTERMS.identifier, Literal(art["source_id"]))
+        self.add_literal(a, DCTERMS.identifier, nt_literal(art["source_id"]))
         self.text(a, DCTERMS.title, art["title"])
         self.text(a, RDFS.label, art["title"])
         self.add(a, DCTERMS.publisher, self.ref("organisation", art["publisher"]))
         if "published" in art:
-            self.add(a, DCTERMS.issued, self.date(art["published"]))
+            self.add_literal(a, DCTERMS.issued, self.date(art["published"]))
         if "published_not_before" in art:
-            self.add(a, KGO.issuedNotBefore, self.date(art["published_not_before"]))
+            self.add_literal(a, KGO.issuedNotBefore, self.date(art["published_not_before"]))
         if art.get("url"):
             self.add(a, SCHEMA.url, URIRef(art["url"]))
         if art.get("author"):
             self.add(a, DCTERMS.creator, self.ref("person", art["author"]))
-        self.add(a, DCTERMS.language, Literal(art.get("language", "pl")))
+        self.add_literal(a, DCTERMS.language, nt_literal(art.get("language", "pl")))
         if "announcement" in art:
-            self.add(a, KGO.isAnnouncement, Literal(bool(art["announcement"])))
+            self.add_literal(a, KGO.isAnnouncement, nt_literal("true" if art["announcement"] else "false",
+                                                                 datatype=XSD.boolean))
         self.evidence(a, art)
 
     def places_pass(self) -> None:
@@ -152,7 +199,7 @@ class _Builder:
                 self.add(o, KGO.partOf, self.ref("organisation", item["part_of"]))
             self.text(o, SCHEMA.address, item.get("address"), None)
             for scheme, value in (item.get("identifiers") or {}).items():
-                self.add(o, KGO[scheme], Literal(value))
+                self.add_literal(o, KGO[scheme], nt_literal(value))
             if item.get("wikidata"):
                 self.add(o, SKOS.exactMatch, WD[item["wikidata"]])
             self.evidence(o, item)
@@ -162,17 +209,16 @@ class _Builder:
             p = self.node(mint("person", item["key"], base=self.base), "people", i)
             self.add(p, RDF.type, KGO.Person)
             # Names are not translated, so they carry no language tag.
-            self.add(p, SCHEMA.name, Literal(item["name"]))
-            self.add(p, RDFS.label, Literal(item["name"]))
-            self.add(p, SCHEMA.givenName, Literal(item["given_name"]))
-            self.add(p, SCHEMA.familyName, Literal(item["family_name"]))
-            if item.get("honorific"):
-                self.add(p, SCHEMA.honorificPrefix, Literal(item["honorific"], lang="pl"))
+            self.text(p, SCHEMA.name, item["name"], None)
+            self.text(p, RDFS.label, item["name"], None)
+            self.text(p, SCHEMA.givenName, item["given_name"], None)
+            self.text(p, SCHEMA.familyName, item["family_name"], None)
+            self.text(p, SCHEMA.honorificPrefix, item.get("honorific"))
             if item.get("gender"):
                 self.add(p, SCHEMA.gender, SCHEMA.Female if item["gender"] == "female" else SCHEMA.Male)
             self.evidence(p, item)
 
-    def default_statement_date(self) -> Literal | None:
+    def default_statement_date(self) -> str | None:
         events = [e for e in self.annotation.section("events") if "part_of" not in e]
         art = self.annotation.data["article"]
         date = events[0]["start"] if events else art.get("published") or art.get("published_not_before")
@@ -190,7 +236,7 @@ class _Builder:
             self.text(h, KGO.postTitle, item.get("title"))
             stated_on = self.date(item["stated_on"]) if item.get("stated_on") else default_date
             if stated_on is not None:
-                self.add(h, KGO.statedOn, stated_on)
+                self.add_literal(h, KGO.statedOn, stated_on)
             self.add(h, PROV.wasDerivedFrom, self.article)
             self.evidence(h, item)
 
@@ -201,9 +247,9 @@ class _Builder:
             self.add(e, RDF.type, EVENT_CLASSES[item["type"]])
             self.text(e, SCHEMA.name, item["title"])
             self.text(e, RDFS.label, item["title"])
-            self.add(e, SCHEMA.startDate, self.date(item["start"]))
+            self.add_literal(e, SCHEMA.startDate, self.date(item["start"]))
             if item.get("end"):
-                self.add(e, SCHEMA.endDate, self.date(item["end"]))
+                self.add_literal(e, SCHEMA.endDate, self.date(item["end"]))
             if item.get("venue"):
                 self.add(e, KGO.venue, self.place(item["venue"]))
             # A sub-event without its own place and organisers takes its parent's (format rule).
@@ -224,7 +270,8 @@ class _Builder:
                 self.add(e, KGO.audienceFrom, self.ref("voivodeship", item["audience_region"]))
             attendance = item.get("attendance")
             if attendance:
-                self.add(e, KGO.participantCount, Literal(attendance["count"], datatype=XSD.positiveInteger))
+                self.add_literal(e, KGO.participantCount,
+                                 nt_literal(str(attendance["count"]), datatype=XSD.positiveInteger))
                 self.add(e, KGO.participantCountQualifier, self.ref("attendance-qualifier", attendance["qualifier"]))
                 self.text(e, KGO.audienceDescription, attendance.get("description"))
                 self.text(e, KGO.evidence, attendance.get("evidence"))
@@ -270,7 +317,7 @@ class _Builder:
             self.listed(p, KGO.cofinancedBy, "fund", item.get("funds"))
             for field_name, prop in (("start_year", KGO.startYear), ("end_year", KGO.endYear)):
                 if item.get(field_name):
-                    self.add(p, prop, Literal(f"{item[field_name]:04d}", datatype=XSD.gYear))
+                    self.add_literal(p, prop, nt_literal(f"{item[field_name]:04d}", datatype=XSD.gYear))
             self.listed(p, KGO.topic, "topic", item.get("topics"))
             self.evidence(p, item)
 
@@ -282,7 +329,7 @@ class _Builder:
             about_ns = next(ns for ns, keys in declared.items() if item["about"] in keys)
             self.add(f, RDF.type, KGO.Figure)
             self.add(f, KGO.about, self.ref(about_ns, item["about"]))
-            self.add(f, RDF.value, Literal(item["value"], datatype=XSD.nonNegativeInteger))
+            self.add_literal(f, RDF.value, nt_literal(str(item["value"]), datatype=XSD.nonNegativeInteger))
             self.text(f, KGO.description, item["description"])
             self.add(f, PROV.wasDerivedFrom, self.article)
             self.evidence(f, item)
@@ -311,5 +358,5 @@ def build_article(annotation: Annotation, reference: Reference, *, base: str | N
     builder = _Builder(annotation, reference, base)
     for build_pass in _Builder.PASSES:
         build_pass(builder)
-    return ArticleGraph(annotation, graph_iri_for(annotation.key, base), builder.article, builder.graph,
+    return ArticleGraph(annotation, graph_iri_for(annotation.key, base), builder.article, builder.triples,
                         builder.node_lines)

@@ -436,21 +436,48 @@ class Premises:
         self.properties = frozenset(row[0].value for row in schema.query(_RULE_PROPERTIES))
         self.store = ox.Store()
         self.complete = True
+        self._keep: dict[str, bool] = {}  # per N-Triples predicate: does the rule set read it?
         self._add(static, data=False)
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Keep what the rules can use of *quads* (an article batch as it is written)."""
+        """Keep what the rules can use of *quads* (the asserted graphs of a store, read graph by graph)."""
         self._add(quads, data=True)
 
+    def usable(self, triples: Iterable[tuple[str, str, str]]) -> str:
+        """What the rules can use of article *triples* (N-Triples terms: a build's batch), as N-Triples
+        text for :meth:`load`. A build keeps premises this way: no Python object per term, and the text
+        is read in Rust with the GIL released, beside the next batch (:class:`kg.store.BackgroundWriter`)."""
+        lines, keep, rdf_type = [], self._keep, self._RDF_TYPE
+        for s, p, o in triples:
+            kept = keep.get(p)
+            if kept is None:
+                kept = keep[p] = self._usable_predicate(p[1:-1])
+            if kept:
+                lines.append(f"{s} {p} {o} .\n")
+                if p in self._AXIOMS or (p == rdf_type and o in self._CLASSES):
+                    self.complete = False
+        return "".join(lines)
+
+    def load(self, text: str) -> None:
+        """Keep the premises :meth:`usable` gave (any thread: pyoxigraph reads the text without the GIL)."""
+        self.store.load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # kg's own text (BackgroundWriter)
+
+    _RDF_TYPE = f"<{RDF_TYPE.value}>"
+    _AXIOMS = frozenset(f"<{p}>" for p in _PROPERTY_AXIOMS)
+    _CLASSES = frozenset(f"<{c}>" for c in _PROPERTY_CLASSES)
+
+    def _usable_predicate(self, predicate: str) -> bool:
+        return predicate in self.properties or predicate == RDF_TYPE.value or (
+            predicate.startswith(_RULE_NAMESPACES) and predicate not in _ANNOTATIONS)
+
     def _add(self, quads: Iterable[ox.Quad], *, data: bool) -> None:
-        kept, properties, rdf_type = [], self.properties, RDF_TYPE.value
+        kept = []
         for quad in quads:
             predicate = quad.predicate.value
-            if predicate in properties or predicate == rdf_type or (
-                    predicate.startswith(_RULE_NAMESPACES) and predicate not in _ANNOTATIONS):
+            if self._usable_predicate(predicate):
                 kept.append(ox.Quad(quad.subject, quad.predicate, quad.object))
                 if data and (predicate in _PROPERTY_AXIOMS or (
-                        predicate == rdf_type and quad.object.value in _PROPERTY_CLASSES)):
+                        predicate == RDF_TYPE.value and quad.object.value in _PROPERTY_CLASSES)):
                     self.complete = False
         self.store.bulk_extend(kept)
 

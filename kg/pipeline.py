@@ -143,11 +143,11 @@ class _NoShapes:
 
 
 def _start_shacl(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None,
-                 quads: list[ox.Quad], build_context: BuildContext | None) -> PendingValidation | _NoShapes:
+                 nquads: list[str], build_context: BuildContext | None) -> PendingValidation | _NoShapes:
     """:func:`shacl_report`, started in a child process (:func:`kg.validate.start_validation`)."""
     if not any(inputs.project.shapes_dir.glob("*.ttl")):
         return _NoShapes()
-    return start_validation(articles, inputs, store=store, quads=quads, build_context=build_context)
+    return start_validation(articles, inputs, store=store, nquads=nquads, build_context=build_context)
 
 
 def validate(articles: list[ArticleGraph], inputs: Inputs, store: ox.Store | None = None) -> ValidationReport:
@@ -226,24 +226,26 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                 problems += _repeated_keys(articles, seen)
                 if problems:  # keep checking files, but nothing more needs building
                     continue
-                with clock("writing the store"):  # converted once, for the validation and the store (and its union)
-                    quads, union = rdfterms.quads_and_union((a.graph, a.graph_iri) for a in articles)
+                with clock("writing the store"):  # printed once, for the validation and the store (and its union)
+                    lines = [line for a in articles for line in a.nquads()]
+                    # the union holds a triple once, however many articles state it (an organisation's name)
+                    union = list(dict.fromkeys(rdfterms.nt_quads((t for a in articles for t in a.triples()), None)))
                     writer.wait()  # for the previous batch: the validation reads its context from the store
                 with clock("SHACL validation"):
-                    validating = _start_shacl(articles, inputs, store if start else None, quads, build_context)
+                    validating = _start_shacl(articles, inputs, store if start else None, lines, build_context)
+                with clock("OWL RL inference"):
+                    kept = premises.usable(t for a in articles for t in a.triples()) if premises is not None else ""
                 with clock("writing the store"):
-                    writer.write(itertools.chain(quads, union))  # written while the next batch is prepared
-                    build_context.add(quads)
-                if premises is not None:
-                    with clock("OWL RL inference"):
-                        premises.add(quads)
+                    # written (and the premises kept) while the next batch is prepared
+                    writer.write_lines(lines + union, then=(lambda kept=kept: premises.load(kept)) if kept else None)
+                    build_context.add(t for a in articles for t in a.triples())
                 report.articles += [a.annotation.key for a in articles]
-                report.triples_written += len(quads)
+                report.triples_written += len(lines)
                 if progress:
                     progress("articles", len(report.articles), len(files))
-                # Free this batch before reading the next. On rdflib's SimpleMemory store an article graph
-                # has no reference cycle, so this frees it (an explicit gc.collect() took 0.8 s a batch).
-                del articles, quads, union
+                # Free this batch before reading the next. An article's triples are tuples of strings, in no
+                # reference cycle, so this frees them (an explicit gc.collect() took 0.8 s a batch).
+                del articles, lines, union, kept
         inference_failed: KgError | None = None
         if infer and not problems:
             # while the last batch is validated in its child (two cores at work); the validation's
@@ -363,10 +365,11 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
     inference, removed, added = None, [], []
     refusal: KgError | None = None
     with kgstore.writable(store_path) as store:
-        graphs = {str(a.graph_iri): list(rdfterms.graph_quads(a.graph, str(a.graph_iri))) for a in articles}
+        lines = {str(a.graph_iri): a.nquads() for a in articles}
+        graphs = {name: rdfterms.parse_quads(text) for name, text in lines.items()}
         # pySHACL runs in a child while this process works out what the load changes in the inferred
         # graph (two cores at work); the validation's verdict still comes first
-        validating = _start_shacl(articles, inputs, store, [q for quads in graphs.values() for q in quads], None)
+        validating = _start_shacl(articles, inputs, store, [line for text in lines.values() for line in text], None)
         if infer:
             try:
                 inference, removed, added = _maintained_inference(store, inputs, graphs, scratch=store_path)
@@ -385,7 +388,7 @@ def load_into_store(paths: Iterable[Path], project: Project, store_path: Path, *
         del store
     if refusal is not None:
         raise refusal
-    return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a.graph) for a in articles),
+    return LoadReport(store_path, [a.annotation.key for a in articles], sum(len(a) for a in articles),
                       list(getattr(report, "warnings", []) or []), inference)
 
 

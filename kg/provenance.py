@@ -13,13 +13,14 @@ import hashlib
 import os
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from . import __version__
 from .build import ArticleGraph
 from .iri import mint
 from .namespaces import KGO, SCHEMA
+from .rdfterms import nt_iri, nt_literal
 
 
 def load_time() -> dt.datetime:
@@ -44,29 +45,33 @@ def add_provenance(article: ArticleGraph, *, loaded_at: dt.datetime, source_labe
 
     *source_label* is how the annotation file is named in the data (a path relative to the project).
     """
-    g = article.graph
-    digest = file_digest(article.annotation.path)
+    digest = article.annotation.doc.sha256 or file_digest(article.annotation.path)
     annotation_file = mint("article", article.annotation.key, "annotation", base=base)
     activity = mint("activity", "load", article.annotation.key, digest[:16], base=base)
     agent = software_agent(base)
-    when = Literal(loaded_at.isoformat().replace("+00:00", "Z"), datatype=XSD.dateTime)
+    # "+00:00", not "Z": the form kg has always stored (rdflib, which built these graphs before, wrote
+    # the canonical form of its Python datetime), so stores built before and after compare equal
+    when = nt_literal(loaded_at.isoformat(), datatype=XSD.dateTime)
+    graph, source, a_file, act, kg = (nt_iri(i) for i in (article.graph_iri, article.article_iri, annotation_file,
+                                                          activity, agent))
+    for s, p, o in (
+            (graph, RDF.type, nt_iri(PROV.Entity)),
+            (graph, PROV.wasDerivedFrom, source),
+            (graph, PROV.wasDerivedFrom, a_file),
+            (graph, PROV.wasGeneratedBy, act),
+            (graph, PROV.generatedAtTime, when),
 
-    g.add((article.graph_iri, RDF.type, PROV.Entity))
-    g.add((article.graph_iri, PROV.wasDerivedFrom, article.article_iri))
-    g.add((article.graph_iri, PROV.wasDerivedFrom, annotation_file))
-    g.add((article.graph_iri, PROV.wasGeneratedBy, activity))
-    g.add((article.graph_iri, PROV.generatedAtTime, when))
+            (a_file, RDF.type, nt_iri(PROV.Entity)),
+            (a_file, DCTERMS.identifier, nt_literal(source_label)),
+            (a_file, KGO.sha256, nt_literal(digest)),
+            (a_file, PROV.wasDerivedFrom, source),
 
-    g.add((annotation_file, RDF.type, PROV.Entity))
-    g.add((annotation_file, DCTERMS.identifier, Literal(source_label)))
-    g.add((annotation_file, KGO.sha256, Literal(digest)))
-    g.add((annotation_file, PROV.wasDerivedFrom, article.article_iri))
+            (act, RDF.type, nt_iri(PROV.Activity)),
+            (act, PROV.used, a_file),
+            (act, PROV.wasAssociatedWith, kg),
+            (act, PROV.startedAtTime, when),
 
-    g.add((activity, RDF.type, PROV.Activity))
-    g.add((activity, PROV.used, annotation_file))
-    g.add((activity, PROV.wasAssociatedWith, agent))
-    g.add((activity, PROV.startedAtTime, when))
-
-    g.add((agent, RDF.type, PROV.SoftwareAgent))
-    g.add((agent, RDFS.label, Literal(f"kg {__version__}")))
-    g.add((agent, SCHEMA.softwareVersion, Literal(__version__)))
+            (kg, RDF.type, nt_iri(PROV.SoftwareAgent)),
+            (kg, RDFS.label, nt_literal(f"kg {__version__}")),
+            (kg, SCHEMA.softwareVersion, nt_literal(__version__))):
+        article.add(s, nt_iri(p), o)

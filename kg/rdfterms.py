@@ -1,9 +1,16 @@
-"""Terms between rdflib and pyoxigraph: kg builds and validates articles with rdflib graphs and stores them
-with pyoxigraph. Kept apart from :mod:`kg.store` so that reading the store (``kg query``, ``kg stats``)
-does not import rdflib (a fifth of a second at every command's start).
+"""Terms between rdflib, N-Triples text and pyoxigraph.
+
+kg builds an article's triples as N-Triples terms (:func:`nt_iri`, :func:`nt_literal`), printed exactly
+as pyoxigraph prints its terms, and hands them to pyoxigraph as text, which it reads in Rust with the
+GIL released: making a pyoxigraph quad object costs about 4 microseconds, an rdflib literal 5–8, and a
+build makes millions (docs/performance.md, session 9). rdflib graphs stay for what is read or written
+by people (the ontology, reference data, reports, tests). Kept apart from :mod:`kg.store` so that
+reading the store (``kg query``, ``kg stats``) does not import rdflib (a fifth of a second at every
+command's start).
 """
 from __future__ import annotations
 
+import re
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -11,7 +18,58 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from .store import UNION
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD + "string"
+
+#: How pyoxigraph escapes a character in a quoted literal (oxrdf's printer): the N-Triples escapes,
+#: \\uXXXX for the other control characters. Printing alike lets kg compare its terms with the store's.
+_ESCAPES = {ord("\\"): "\\\\", ord('"'): '\\"', ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+            ord("\b"): "\\b", ord("\f"): "\\f"}
+_ESCAPES.update({c: f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in _ESCAPES})
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def nt_iri(iri: str) -> str:
+    """An IRI as N-Triples (kg mints its IRIs from slugs; others are checked where they are read)."""
+    return f"<{iri}>"
+
+
+def nt_literal(lexical: str, *, language: str | None = None, datatype: str | None = None) -> str:
+    """A literal as N-Triples, as pyoxigraph prints it (``str(ox.Literal(...))``).
+
+    >>> nt_literal('Dzień "otwarty"', language="pl"), nt_literal("2012", datatype=XSD + "gYear")
+    ('"Dzień \\\\"otwarty\\\\""@pl', '"2012"^^<http://www.w3.org/2001/XMLSchema#gYear>')
+    """
+    if _NEEDS_ESCAPE.search(lexical):
+        lexical = lexical.translate(_ESCAPES)
+    if language:
+        return f'"{lexical}"@{language}'
+    if datatype and datatype != _XSD_STRING:
+        return f'"{lexical}"^^<{datatype}>'
+    return f'"{lexical}"'
+
+
+def nt_term(term) -> str:
+    """An rdflib term as N-Triples, as pyoxigraph prints the same term."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return nt_literal(str(term), language=term.language, datatype=term.datatype and str(term.datatype))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(f"cannot store {term!r}")
+
+
+def nt_quads(triples: Iterable[tuple[str, str, str]], graph: str | None) -> list[str]:
+    """N-Quads lines of N-Triples-term *triples* in the graph *graph* (an N-Triples IRI; None: the default graph)."""
+    if graph is None:
+        return [f"{s} {p} {o} .\n" for s, p, o in triples]
+    return [f"{s} {p} {o} {graph} .\n" for s, p, o in triples]
+
+
+def parse_quads(lines: Iterable[str]) -> list[ox.Quad]:
+    """pyoxigraph quads of N-Quads *lines* (blank nodes keep their labels)."""
+    return list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
 
 
 def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -46,17 +104,3 @@ def graph_quads(graph: Graph, graph_iri: str) -> Iterator[ox.Quad]:
     name = ox.NamedNode(str(graph_iri))
     for s, p, o in graph:
         yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), name)
-
-
-def quads_and_union(graphs: Iterable[tuple[Graph, str]]) -> tuple[list[ox.Quad], list[ox.Quad]]:
-    """The quads of the rdflib *graphs* (each with its graph IRI), and their copies in the union,
-    made from the same converted terms: reading a term back from a pyoxigraph quad costs several
-    microseconds (re-reading the 2.3 million quads of a 10,000-article store to copy them took 30 s)."""
-    quads, union = [], []
-    for graph, graph_iri in graphs:
-        name = ox.NamedNode(str(graph_iri))
-        for s, p, o in graph:
-            s, p, o = to_ox(s), to_ox(p), to_ox(o)
-            quads.append(ox.Quad(s, p, o, name))
-            union.append(ox.Quad(s, p, o, UNION))
-    return quads, union

@@ -83,14 +83,29 @@ class BackgroundWriter:
         if any(b"_:" in text for text in texts):  # a blank node, perhaps: bulk_load would rename it
             bulk_write(self.store, quads)
             return
-        self._thread = threading.Thread(target=self._load, args=(texts,), name="kg-bulk-write", daemon=True)
+        self._start(texts, None, lenient=True)  # serialised from terms pyoxigraph checked when they were made
+
+    def write_lines(self, lines: list[str], *, then: Callable[[], None] | None = None) -> None:
+        """Start writing the N-Quads *lines* (no blank nodes: bulk loading renames them), then call
+        *then* on the writer's thread (for more work that releases the GIL)."""
+        self.wait()
+        texts = ["".join(lines[i:i + BULK_CHUNK]) for i in range(0, len(lines), BULK_CHUNK)]
+        # lenient: kg printed the text from terms already checked (IRIs minted from slugs, reference data,
+        # or checked by kg.annotations; literals by kg.rdfterms.nt_literal): checking them again cost
+        # a fifth of the write
+        self._start(texts, then, lenient=True)
+
+    def _start(self, texts: list, then: Callable[[], None] | None, *, lenient: bool) -> None:
+        self._thread = threading.Thread(target=self._load, args=(texts, then, lenient), name="kg-bulk-write",
+                                        daemon=True)
         self._thread.start()
 
-    def _load(self, texts: list[bytes]) -> None:
+    def _load(self, texts: list, then: Callable[[], None] | None, lenient: bool) -> None:
         try:
             for text in texts:
-                # lenient: the text was serialised from terms pyoxigraph checked when they were made
-                self.store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
+                self.store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+            if then is not None:
+                then()
         except BaseException as exc:  # raised in the caller's thread by wait()
             self._error = exc
 

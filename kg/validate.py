@@ -32,13 +32,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SH
 
-from .build import ArticleGraph, graph_iri_for
+from .build import ArticleGraph, Triple, graph_iri_for
 from .errors import ShapesError
 from .iri import mint
 from .limits import Budget, Limited, start_limited
 from . import cache as kgcache
 from .namespaces import CV, KGO, PREFIXES, SCHEMA, VOCAB
-from .rdfterms import graph_quads
+from .rdfterms import nt_quads
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
     from .pipeline import Inputs
@@ -253,31 +253,36 @@ class BuildContext:
     def __init__(self) -> None:
         self.subjects: set[str] = set()
         self.events: set[str] = set()
-        self.answers: dict[str, set[tuple]] = {}
+        self.answers: dict[str, set[Triple]] = {}  # N-Triples terms, as store_context gives them
 
-    def add(self, quads: Iterable[ox.Quad]) -> None:
-        """Note what the article-graph *quads* (a batch, as written) add to the store."""
+    def add(self, triples: Iterable[Triple]) -> None:
+        """Note what the article-graph *triples* (a batch, as written; N-Triples terms) add to the store."""
         subjects, events, answers = self.subjects, self.events, self.answers
-        for quad in quads:
-            predicate = quad.predicate.value
-            if predicate in _CONTEXT_IRIS:
-                subject = quad.subject.value
+        for triple in triples:
+            s, p, o = triple
+            if p in _CONTEXT_IRIS:
+                subject = _value(s)
                 subjects.add(subject)
                 known = answers.get(subject)
                 if known is not None:
-                    known.add((quad.subject, quad.predicate, quad.object))
-            if predicate == _IN_EVENT and isinstance(quad.subject, ox.NamedNode):
-                events.add(quad.object.value)
+                    known.add(triple)
+            if p == _IN_EVENT and s[0] == "<":
+                events.add(_value(o))
 
 
-_CONTEXT_IRIS = frozenset(map(str, CONTEXT_PREDICATES))
-_IN_EVENT = str(KGO.inEvent)
-_RDF_TYPE, _START_DATE, _KGO = str(RDF.type), str(SCHEMA.startDate), str(KGO)
+def _value(term: str) -> str:
+    """The IRI of an N-Triples IRI term, the label of a blank node."""
+    return term[1:-1] if term[0] == "<" else term[2:]
+
+
+_CONTEXT_IRIS = frozenset(f"<{p}>" for p in CONTEXT_PREDICATES)
+_IN_EVENT = f"<{KGO.inEvent}>"
+_RDF_TYPE, _START_DATE, _KGO = f"<{RDF.type}>", f"<{SCHEMA.startDate}>", f"<{KGO}"
 
 
 @dataclass
 class ArticleNodes:
-    """The IRIs of a set of article graphs that validation in context needs, read from their quads in
+    """The IRIs of a set of article graphs that validation in context needs, read from their triples in
     one pass (scanning the rdflib graphs four times cost 1.1 of the 1.7 s a build spent starting
     each batch's validation)."""
 
@@ -287,25 +292,27 @@ class ArticleNodes:
     events: set[str] = field(default_factory=set)  # with a start date
 
     @classmethod
-    def of(cls, quads: Iterable[ox.Quad]) -> "ArticleNodes":
+    def of(cls, triples: Iterable[Triple]) -> "ArticleNodes":
+        """The nodes of *triples* (N-Triples terms: :meth:`kg.build.ArticleGraph.triples`)."""
         nodes = cls()
-        for quad in quads:
-            subject, obj = quad.subject, quad.object
-            if isinstance(obj, ox.NamedNode):
-                nodes.mentioned.add(obj.value)
-            if isinstance(subject, ox.NamedNode):
-                nodes.subjects.add(subject.value)
-                predicate = quad.predicate.value
-                if predicate == _RDF_TYPE and isinstance(obj, ox.NamedNode) and obj.value.startswith(_KGO):
-                    nodes.described.add(subject.value)
-                elif predicate == _START_DATE:
-                    nodes.events.add(subject.value)
+        described, subjects, mentioned, events = nodes.described, nodes.subjects, nodes.mentioned, nodes.events
+        for s, p, o in triples:
+            if o[0] == "<":
+                mentioned.add(o[1:-1])
+            if s[0] == "<":
+                subject = s[1:-1]
+                subjects.add(subject)
+                if p == _RDF_TYPE and o.startswith(_KGO):
+                    described.add(subject)
+                elif p == _START_DATE:
+                    events.add(subject)
         return nodes
 
 
 def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs",
-                  build_context: BuildContext | None = None, *, nodes: ArticleNodes | None = None) -> list[ox.Quad]:
-    """What other articles in the store say about the nodes the new articles refer to.
+                  build_context: BuildContext | None = None, *, nodes: ArticleNodes | None = None) -> list[Triple]:
+    """What other articles in the store say about the nodes the new articles refer to, as triples of
+    N-Triples terms (sorted).
 
     For every entity the new graphs describe or mention (not the PROV nodes every article graph
     shares, not reference data): its :data:`CONTEXT_PREDICATES` triples; for every new event: the
@@ -323,7 +330,7 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     *nodes* are the articles' :class:`ArticleNodes`, if the caller has them.
     """
     if nodes is None:
-        nodes = ArticleNodes.of(q for a in articles for q in graph_quads(a.graph, str(a.graph_iri)))
+        nodes = ArticleNodes.of(t for a in articles for t in a.triples())
     asked = nodes.described | (nodes.mentioned - nodes.subjects - inputs.static_subjects)
     events = nodes.events
     if build_context is not None:
@@ -336,31 +343,36 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     not_replaced = f" && ?g NOT IN ({_terms(replaced, ', ')})" if replaced else ""
     in_other_articles = f"FILTER (STRSTARTS(STR(?g), {article_graphs}){not_replaced})"
 
-    def about(subject: ox.NamedNode, predicates: str, graph: ox.NamedNode | None = None) -> list[tuple]:
+    def about(subject: str, predicates: str, graph: ox.NamedNode | None = None) -> list[Triple]:
         where = f"GRAPH ?g {{ {subject} ?p ?o }} {in_other_articles}" if graph is None else \
             f"GRAPH {graph} {{ {subject} ?p ?o }}"
         query = f"SELECT DISTINCT ?p ?o WHERE {{ VALUES ?p {{ {predicates} }} {where} }}"
-        return [(subject, row[0], row[1]) for row in store.query(query)]
+        # pyoxigraph prints its terms as N-Triples, as kg.rdfterms writes them
+        return [(subject, str(row[0]), str(row[1])) for row in store.query(query)]
 
     context, participation = _values(CONTEXT_PREDICATES), _values(PARTICIPATION_PREDICATES)
-    found = set()
+    found: set[Triple] = set()
     for node in asked:
-        subject = ox.NamedNode(node)
+        subject = str(ox.NamedNode(node))
         if build_context is None:
             found.update(about(subject, context))
             continue
-        answer = build_context.answers.get(subject.value)
+        answer = build_context.answers.get(node)
         if answer is None:  # asked once per build, then kept up to date by BuildContext.add
-            answer = build_context.answers[subject.value] = set(about(subject, context))
+            answer = build_context.answers[node] = set(about(subject, context))
         found.update(answer)
     for event in events:
         # other articles' participations in the event, each as the article that states it has it
         query = (f"SELECT DISTINCT ?part ?g WHERE {{ GRAPH ?g {{ ?part {ox.NamedNode(str(KGO.inEvent))} "
                  f"{ox.NamedNode(event)} }} {in_other_articles} FILTER (isIRI(?part)) }}")
         for part, graph in store.query(query):
-            found.update(about(part, participation, graph))
-    context_graph = ox.NamedNode(str(mint("graph", "validation-context", base=inputs.base)))
-    return [ox.Quad(s, p, o, context_graph) for s, p, o in sorted(found, key=str)]
+            found.update(about(str(part), participation, graph))
+    return sorted(found)
+
+
+def context_graph_iri(base: str | None = None) -> URIRef:
+    """The named graph that holds the store context in a validation's data graph."""
+    return mint("graph", "validation-context", base=base)
 
 
 def _values(terms) -> str:
@@ -408,29 +420,36 @@ class PendingValidation:
 
 
 def start_validation(articles: list[ArticleGraph], inputs: "Inputs", *, store: ox.Store | None = None,
-                     quads: Iterable[ox.Quad] | None = None,
+                     nquads: list[str] | None = None,
                      build_context: BuildContext | None = None) -> PendingValidation:
     """Start validating *articles* (as :func:`validate_articles`) and return without waiting: the
     context is read from *store* now, and pySHACL runs in a forked child, so the caller may go on
-    (a build prepares its next batch meanwhile) and may write to the store. *quads*, if given, are the
-    articles' graphs already converted to pyoxigraph (a build converts each batch once, for this and the store)."""
+    (a build prepares its next batch meanwhile) and may write to the store. *nquads*, if given, are the
+    articles' N-Quads lines already made (a build makes each batch's once, for this and the store)."""
     shapes = load_shapes(inputs.project.shapes_dir)
-    quads = list(quads) if quads is not None else \
-        [q for article in articles for q in graph_quads(article.graph, str(article.graph_iri))]
-    nodes = ArticleNodes.of(quads)
+    if nquads is None:
+        nquads = [line for article in articles for line in article.nquads()]
+    nodes = ArticleNodes.of(t for article in articles for t in article.triples())
     context = store_context(store, articles, inputs, build_context, nodes=nodes) if store is not None else []
+    context_lines = nt_quads(context, f"<{context_graph_iri(inputs.base)}>")
     # Within the validation budget (kg.limits). Only the context is read here: the child must not use the
-    # store, and it puts the quads into pySHACL's data graph itself, off this process's path. It imports
-    # pySHACL (0.2 s) unless this process did (load_pyshacl): a load goes on meanwhile.
-    running = start_limited(Budget.of("validation"), _validate_quads, [inputs.static_quads, quads, context], shapes)
+    # store, and it puts the data into pySHACL's data graph itself (reading the text in Rust), off this
+    # process's path. It imports pySHACL (0.2 s) unless this process did (load_pyshacl): a load goes on meanwhile.
+    running = start_limited(Budget.of("validation"), _validate_data, inputs.static_quads, [nquads, context_lines],
+                            shapes)
     return PendingValidation(articles, inputs, shapes, store is not None, running, nodes)
 
 
-def _validate_quads(parts: list[list[ox.Quad]], shapes: Graph) -> Graph:
-    """:func:`_run_pyshacl` on an in-memory store of *parts* (static data, the articles, their context)."""
+def _validate_data(static: list[ox.Quad], texts: list[list[str]], shapes: Graph) -> Graph:
+    """:func:`_run_pyshacl` on an in-memory store of the *static* quads and N-Quads lines *texts*
+    (the articles, their context)."""
     data = ox.Store()
-    for part in parts:
-        data.bulk_extend(part)
+    data.bulk_extend(static)
+    text = "".join(line for lines in texts for line in lines)
+    if "_:" in text:  # perhaps a blank node: load would rename it, and results name their nodes
+        data.bulk_extend(ox.parse(text, format=ox.RdfFormat.N_QUADS))
+    else:
+        data.load(text, format=ox.RdfFormat.N_QUADS, lenient=True)  # kg's own text (kg.store.BackgroundWriter)
     return _run_pyshacl(data, shapes)
 
 

@@ -18,6 +18,7 @@ later stages can point back at the source of any value.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,6 +82,9 @@ class YamlDocument:
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    #: SHA-256 of the file's bytes as read (provenance records it; reading the file again cost a build
+    #: an open and a read per article)
+    sha256: str | None = None
 
     def position(self, path: Path_) -> tuple[int, int] | None:
         """Position of the value at *path*, or of its nearest ancestor that has one."""
@@ -241,7 +245,9 @@ def read_yaml_file(path: Path, encoding: str = "utf-8") -> YamlDocument:
         text = decode_text(raw, path, encoding)
     except YamlProblem as exc:
         return YamlDocument(path, None, problems=[exc.problem])
-    return read_yaml_text(text, path)
+    doc = read_yaml_text(text, path)
+    doc.sha256 = hashlib.sha256(raw).hexdigest()
+    return doc
 
 
 def read_yaml_text(text: str, path: Path | str) -> YamlDocument:
