@@ -44,6 +44,7 @@ class InvalidKey(ValueError):
     """A key that slugs to nothing (empty, or only punctuation)."""
 
 
+@lru_cache(maxsize=1 << 16)  # a build mints the same keys again and again (roles, organisations, people)
 def slugify(key: str) -> str:
     """Return the slug of *key*: NFC-normalised, transliterated to ASCII, lower-case, hyphenated."""
     text = unicodedata.normalize("NFC", key).translate(_TRANSLITERATION)

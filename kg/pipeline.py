@@ -254,9 +254,9 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
                 # the store holds exactly the asserted quads now: should the premises be incomplete,
                 # the inference reads them all from a dump
                 try:
-                    report.inference, inferred = infer_graph(lambda: _asserted_quads(store, inputs.base),
-                                                             inputs.base, dump_of=store, scratch=store_path,
-                                                             premises=premises)
+                    report.inference, _ = infer_graph(lambda: _asserted_quads(store, inputs.base),
+                                                      inputs.base, dump_of=store, scratch=store_path,
+                                                      premises=premises, quads=False)
                 except KgError as exc:
                     inference_failed = exc
                 premises = None
@@ -273,7 +273,7 @@ def build_store(project: Project, store_path: Path, *, base: str | None = None, 
         report.warnings = list(merged.warnings)
         if infer:
             with clock("writing the store"):
-                kgstore.bulk_write(store, kgstore.with_union(inferred))
+                kgstore.bulk_write_graph(store, report.inference.triples, ox.NamedNode(inferred_graph_iri(inputs.base)))
 
     with clock("total"), _stage(progress, "articles", quiet=True), _collected_per_batch():
         kgstore.build_fresh(store_path, fill)
@@ -426,9 +426,10 @@ def _maintained_inference(store: ox.Store, inputs: Inputs, graphs: dict[str, lis
 # -- inference (stage 5a) ------------------------------------------------------------------------------
 
 def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str, *, dump_of: ox.Store | None = None,
-                scratch: Path | None = None,
-                premises: kginfer.Premises | None = None) -> tuple[kginfer.Inference, list[ox.Quad]]:
-    """The OWL 2 RL entailments of the quads *asserted()* yields, as quads of the inferred graph.
+                scratch: Path | None = None, premises: kginfer.Premises | None = None,
+                quads: bool = True) -> tuple[kginfer.Inference, list[ox.Quad]]:
+    """The OWL 2 RL entailments of the quads *asserted()* yields, as quads of the inferred graph (none
+    with *quads* False: the caller writes ``inference.triples`` itself, see :func:`kg.store.bulk_write_graph`).
 
     *premises*, if given and complete, hold what the rules need of those quads already
     (:class:`kg.infer.Premises`, gathered by a build as it wrote them): the inference starts from them.
@@ -460,6 +461,8 @@ def infer_graph(asserted: Callable[[], Iterable[ox.Quad]], base: str, *, dump_of
     if inference.clashes:
         from .explain import inconsistency_error
         raise inconsistency_error(_layout(asserted(), inference, base), inference.clashes, base=base)
+    if not quads:
+        return inference, []
     name = ox.NamedNode(inferred_graph_iri(base))
     return inference, [ox.Quad(t.subject, t.predicate, t.object, name) for t in inference.triples]
 

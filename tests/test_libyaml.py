@@ -144,6 +144,26 @@ def test_odd_annotation_texts_read_alike_both_ways(monkeypatch: pytest.MonkeyPat
     assert fast == pure
 
 
+def test_the_quick_text_checks_answer_as_their_patterns() -> None:
+    """Which reader reads a text is decided by patterns (kg.yamlstrict._LIBYAML_DISAGREES, …); they are
+    searched for in quicker parts. Both ways must answer alike: on every test text, and on the seed
+    articles with each odd piece put in at random places."""
+    odd = ["\t", "?", "!", "|#", ">-#", "|2+#", "&a", "*b", " &x", "\n&y", "\n" + " " * 41, "\n" + "- " * 20,
+           "-" * 40, "[", "{", "\ufeff", "#", "&", "* ", "\n"]
+    rng = random.Random(4)
+    texts = [*TEXTS.values(), "", "a", "a\n", " " * 40, "x: |2#", "&a", "b *c"]
+    for path in sorted((ROOT / "data" / "articles").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        texts.append(text)
+        texts += [text[:i] + piece + text[i:] for piece in odd for i in rng.sample(range(len(text) + 1), 8)]
+    texts += [text.rstrip("\n") for text in texts]
+    for text in texts:
+        assert yamlstrict._libyaml_disagrees(text) == bool(yamlstrict._LIBYAML_DISAGREES.search(text)), text[:60]
+        assert yamlstrict._libyaml_places_empty_values_elsewhere(text) == bool(
+            yamlstrict._LIBYAML_PLACES_EMPTY_VALUES_ELSEWHERE.search(text)), text[-60:]
+        assert yamlstrict._composes_in_c(text) == (yamlstrict._NEEDS_STRICT_COMPOSER.search(text) is None), text[:60]
+
+
 @needs_libyaml
 def test_annotations_are_composed_in_c_when_nothing_needs_the_strict_composer(monkeypatch: pytest.MonkeyPatch) -> None:
     """The seed articles are composed by libyaml's compiled composer (fast); a text with an anchor, or
