@@ -31,7 +31,7 @@ Triple = tuple[str, str, str]  # subject, predicate and object as N-Triples term
 class ArticleGraph:
     """The triples one article states, and the annotation line behind each node.
 
-    The triples are kept as N-Triples terms (:attr:`triples`, in the order they were built, each once):
+    The triples are kept as N-Triples terms (:meth:`triples`, in the order they were built, each once):
     a build turns them into text for pyoxigraph without making a Python object per term. :attr:`graph`
     gives them as an rdflib graph, made when first asked for; from then on that graph is the article's
     content (a test may change it, or put another graph in its place).
