@@ -78,8 +78,8 @@ class BackgroundWriter:
     pyoxigraph's ``bulk_extend`` holds Python's GIL while it writes (it reads the quads from Python
     objects), so nothing else in the process runs meanwhile; ``bulk_load`` of N-Quads text releases it
     (tested: a Python loop ran at 80 % of its speed beside it, and not at all beside ``bulk_extend``).
-    So :meth:`write` serialises a batch (fast, in Rust) and loads the text on the writer's thread: a
-    build prepares its next batch on one core while the last one is written on the other.
+    So :meth:`write_lines` loads a batch's N-Quads text (as the build printed it, :mod:`kg.rdfterms`) on the
+    writer's thread: a build prepares its next batch on one core while the last one is written on the other.
     :meth:`wait` waits for the write under way and raises what it raised; call it before reading the
     store. As a context manager it waits when the block ends, so nothing writes once the store is
     closed or discarded.
@@ -90,37 +90,28 @@ class BackgroundWriter:
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
 
-    def write(self, quads: Iterable[ox.Quad]) -> None:
-        """Start writing *quads* (after the write before it is done)."""
-        self.wait()
-        quads = list(quads)
-        # in chunks, as bulk_write: the bulk loader holds what one call gives it in memory
-        texts = [ox.serialize(quads[i:i + BULK_CHUNK], format=ox.RdfFormat.N_QUADS)
-                 for i in range(0, len(quads), BULK_CHUNK)]
-        if any(b"_:" in text for text in texts):  # a blank node, perhaps: bulk_load would rename it
-            bulk_write(self.store, quads)
-            return
-        self._start(texts, None, lenient=True)  # serialised from terms pyoxigraph checked when they were made
-
     def write_lines(self, lines: list[str], *, then: Callable[[], None] | None = None) -> None:
-        """Start writing the N-Quads *lines* (no blank nodes: bulk loading renames them), then call
-        *then* on the writer's thread (for more work that releases the GIL)."""
+        """Start writing the N-Quads *lines* (after the write before it is done), then call *then* on the
+        writer's thread (for more work that releases the GIL)."""
         self.wait()
+        # in chunks, as bulk_write: the bulk loader holds what one call gives it in memory
         texts = ["".join(lines[i:i + BULK_CHUNK]) for i in range(0, len(lines), BULK_CHUNK)]
+        if any("_:" in text for text in texts):  # a blank node, perhaps: bulk_load would rename it
+            for text in texts:
+                bulk_write(self.store, ox.parse(text, format=ox.RdfFormat.N_QUADS))
+            if then is not None:
+                then()
+            return
         # lenient: kg printed the text from terms already checked (IRIs minted from slugs, reference data,
         # or checked by kg.annotations; literals by kg.rdfterms.nt_literal): checking them again cost
         # a fifth of the write
-        self._start(texts, then, lenient=True)
-
-    def _start(self, texts: list, then: Callable[[], None] | None, *, lenient: bool) -> None:
-        self._thread = threading.Thread(target=self._load, args=(texts, then, lenient), name="kg-bulk-write",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._load, args=(texts, then), name="kg-bulk-write", daemon=True)
         self._thread.start()
 
-    def _load(self, texts: list, then: Callable[[], None] | None, lenient: bool) -> None:
+    def _load(self, texts: list[str], then: Callable[[], None] | None) -> None:
         try:
             for text in texts:
-                self.store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=lenient)
+                self.store.bulk_load(text, format=ox.RdfFormat.N_QUADS, lenient=True)
             if then is not None:
                 then()
         except BaseException as exc:  # raised in the caller's thread by wait()

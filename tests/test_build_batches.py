@@ -186,17 +186,22 @@ def _quads(n: int, graph: str = "https://example.org/g") -> list[ox.Quad]:
             for i in range(n)]
 
 
+def _lines(quads) -> list[str]:
+    return [f"{q} .\n" for q in quads]  # pyoxigraph prints N-Quads terms as kg.rdfterms does
+
+
 def test_the_background_writer_writes_what_bulk_write_writes(monkeypatch):
     from kg import store as kgstore
     monkeypatch.setattr(kgstore, "BULK_CHUNK", 7)  # several chunks per batch
     quads = _quads(40)
     expected = ox.Store()
     kgstore.bulk_write(expected, kgstore.with_union(quads))
-    written = ox.Store()
+    written, done = ox.Store(), []
     with kgstore.BackgroundWriter(written) as writer:
-        writer.write(kgstore.with_union(quads[:25]))
-        writer.write(kgstore.with_union(quads[25:]))  # waits for the first
+        writer.write_lines(_lines(kgstore.with_union(quads[:25])), then=lambda: done.append(len(written)))
+        writer.write_lines(_lines(kgstore.with_union(quads[25:])))  # waits for the first
     assert set(written) == set(expected) and len(written) == 80
+    assert done == [50]  # then() ran on the writer's thread once its lines were written
 
 
 def test_the_background_writer_keeps_blank_nodes_as_given():
@@ -206,7 +211,7 @@ def test_the_background_writer_keeps_blank_nodes_as_given():
                    ox.NamedNode("https://example.org/g"))
     store = ox.Store()
     with kgstore.BackgroundWriter(store) as writer:
-        writer.write([quad])
+        writer.write_lines(_lines([quad]))
     assert list(store) == [quad]
 
 
@@ -215,11 +220,11 @@ def test_a_failed_background_write_is_raised_by_wait_and_not_over_an_error_on_it
     ox.Store(str(tmp_path / "s")).flush()
     read_only = ox.Store.read_only(str(tmp_path / "s"))
     writer = kgstore.BackgroundWriter(read_only)
-    writer.write(_quads(3))
+    writer.write_lines(_lines(_quads(3)))
     with pytest.raises(RuntimeError, match="read-write"):  # pyoxigraph's error, from the writer's thread
         writer.wait()
     writer.wait()  # raised once
     with pytest.raises(KeyError, match="the error on its way"):
         with kgstore.BackgroundWriter(read_only) as writer:
-            writer.write(_quads(3))
+            writer.write_lines(_lines(_quads(3)))
             raise KeyError("the error on its way")
