@@ -39,6 +39,7 @@ from .limits import Budget, Limited, start_limited
 from . import cache as kgcache
 from .namespaces import CV, KGO, PREFIXES, SCHEMA, VOCAB
 from .rdfterms import nt_quads
+from . import shaclfast
 
 if TYPE_CHECKING:  # the pipeline imports this module, not the other way round
     from .pipeline import Inputs
@@ -464,52 +465,14 @@ def _keep_results_about(report: Graph, nodes: set[URIRef]) -> None:
         report.set((validation_report, SH.conforms, Literal(conforms)))
 
 
-class _ParameterList(list):
-    """A list of constraint parameters whose ``in`` is a set lookup.
-
-    For every shape and every focus node it is given, pySHACL (0.40) filters the shape's predicates
-    with ``p in ALL_CONSTRAINT_PARAMETERS``, a list of some 40 IRIs compared one by one with
-    rdflib's Python-level ``__eq__``: 4.7 million comparisons, 40 % of the time, validating 300
-    synthetic articles (docs/validation.md). pySHACL keeps that list in the module attribute
-    ``pyshacl.shape.CONSTRAINT_PARAMS`` (filled on first use); :func:`_faster_pyshacl` puts this
-    list there instead. It copies and appends as pySHACL does with it, so nothing else changes.
-    """
-
-    _members: frozenset | None = None
-
-    def __contains__(self, item: object) -> bool:
-        if self._members is None:
-            self._members = frozenset(self)
-        return item in self._members
-
-    def copy(self) -> "_ParameterList":
-        return _ParameterList(self)
-
-    def append(self, item: Any) -> None:
-        self._members = None
-        super().append(item)
-
-
 def load_pyshacl() -> None:
     """Import pySHACL here, so that every validation child forked from now on inherits it (a build
-    forks one per batch), sped up by :func:`_faster_pyshacl`."""
-    _faster_pyshacl()
-
-
-def _faster_pyshacl() -> None:
-    """Give pySHACL its constraint parameters as a :class:`_ParameterList` (if it still keeps them
-    where 0.40 does; otherwise nothing changes, only speed)."""
-    import pyshacl.shape as shape_module
-    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
-
-    current = getattr(shape_module, "CONSTRAINT_PARAMS", None)
-    if current is None or (isinstance(current, tuple) and len(current) == 2 and current[0] == ALL_CONSTRAINT_PARAMETERS
-                           and not isinstance(current[0], _ParameterList)):
-        shape_module.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
+    forks one per batch), with the speed-ups of :mod:`kg.shaclfast`."""
+    shaclfast.install()
 
 
 def _run_pyshacl(data: ox.Store, shapes: Graph) -> Graph:
-    _faster_pyshacl()  # nothing to do if the parent did it before forking (load_pyshacl)
+    shaclfast.install()  # nothing to do if the parent did it before forking (load_pyshacl)
     from pyshacl import validate
     from pyshacl.errors import ReportableRuntimeError
 
