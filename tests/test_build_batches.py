@@ -193,6 +193,7 @@ def _lines(quads) -> list[str]:
 def test_the_background_writer_writes_what_bulk_write_writes(monkeypatch):
     from kg import store as kgstore
     monkeypatch.setattr(kgstore, "BULK_CHUNK", 7)  # several chunks per batch
+    monkeypatch.setattr(kgstore, "BULK_LINES", 7)
     quads = _quads(40)
     expected = ox.Store()
     kgstore.bulk_write(expected, kgstore.with_union(quads))
@@ -202,6 +203,19 @@ def test_the_background_writer_writes_what_bulk_write_writes(monkeypatch):
         writer.write_lines(_lines(kgstore.with_union(quads[25:])))  # waits for the first
     assert set(written) == set(expected) and len(written) == 80
     assert done == [50]  # then() ran on the writer's thread once its lines were written
+
+
+def test_a_graph_written_as_text_in_chunks_is_the_graph_and_its_union(monkeypatch):
+    """kg.store.bulk_write_graph (the build's inferred graph) loads text in chunks of BULK_LINES."""
+    from kg import store as kgstore
+    monkeypatch.setattr(kgstore, "BULK_LINES", 7)
+    quads = _quads(40)
+    graph = quads[0].graph_name
+    expected = ox.Store()
+    kgstore.bulk_write(expected, kgstore.with_union(quads))
+    written = ox.Store()
+    kgstore.bulk_write_graph(written, [ox.Triple(q.subject, q.predicate, q.object) for q in quads], graph)
+    assert set(written) == set(expected) and len(written) == 80
 
 
 def test_the_background_writer_keeps_blank_nodes_as_given():
