@@ -25,6 +25,7 @@ results with and without them.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable
 
 _ORIGINALS: dict[tuple[Any, str], Any] = {}
@@ -124,11 +125,15 @@ def _class_evaluate(original: Callable) -> Callable:
     return evaluate
 
 
-def _replace(owner: Any, name: str, make: Callable[[Callable], Callable]) -> None:
-    if (owner, name) not in _ORIGINALS:
-        original = getattr(owner, name)
-        _ORIGINALS[(owner, name)] = original
-        setattr(owner, name, make(original))
+def _replace(owner: Any, name: str, parameters: list[str], make: Callable[[Callable], Callable]) -> None:
+    """Replace ``owner.name`` by ``make(original)`` if it takes *parameters* as pySHACL 0.40's does."""
+    original = getattr(owner, name, None)
+    if (owner, name) in _ORIGINALS or original is None:
+        return
+    if list(inspect.signature(original).parameters) != parameters:
+        return  # another pySHACL: leave it as it is
+    _ORIGINALS[(owner, name)] = original
+    setattr(owner, name, make(original))
 
 
 def install() -> None:
@@ -141,10 +146,11 @@ def install() -> None:
     if current is None or (isinstance(current, tuple) and len(current) == 2 and current[0] == ALL_CONSTRAINT_PARAMETERS
                            and not isinstance(current[0], ParameterList)):
         shape_module.CONSTRAINT_PARAMS = (ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
-    if hasattr(shape_module.Shape, "validate"):
-        _replace(shape_module.Shape, "validate", _shape_validate)
+    _replace(shape_module.Shape, "validate", ["self", "executor", "target_graph", "focus", "_evaluation_path"],
+             _shape_validate)
     if hasattr(ClassConstraintComponent, "_evaluate_class_rules_rdflib"):  # the test replaced, as in 0.40
-        _replace(ClassConstraintComponent, "evaluate", _class_evaluate)
+        _replace(ClassConstraintComponent, "evaluate",
+                 ["self", "executor", "target_graph", "focus_value_nodes", "_evaluation_path"], _class_evaluate)
 
 
 def uninstall() -> None:

@@ -335,6 +335,20 @@ def test_the_pyshacl_speed_ups_change_no_result(seeds, inputs, monkeypatch):
         assert len({r.focus_node for r in fast[name]}) > (1 if name.startswith("every") else 0), (name, fast[name])
 
 
+def test_the_pyshacl_speed_ups_leave_code_they_do_not_know_alone():
+    """A pySHACL whose methods take other parameters than 0.40's keeps its own code."""
+    from kg import shaclfast
+
+    class OtherShape:
+        def validate(self, executor, data_graph, focus=None):  # not 0.40's parameters
+            return True, []
+
+    own = OtherShape.validate
+    shaclfast._replace(OtherShape, "validate", ["self", "executor", "target_graph", "focus", "_evaluation_path"],
+                       lambda original: None)
+    assert OtherShape.validate is own and (OtherShape, "validate") not in shaclfast._ORIGINALS
+
+
 def test_property_shapes_are_evaluated_with_the_targets_of_their_node_shapes(project):
     """pySHACL is given each named property shape with its node shape's targets (faster), not
     reached through ``sh:property``; the shapes file is left as written."""
