@@ -240,32 +240,37 @@ def _fast_data_graph(store: ox.Store):
 
 
 class BuildContext:
-    """What a build has written so far that :func:`store_context` can use, over the article graphs of
-    the batches already written (:func:`kg.pipeline.build_store` adds each batch as it writes it):
+    """What a build has written so far that :func:`store_context` would find in the store, over the article
+    graphs of the batches already written (:func:`kg.pipeline.build_store` adds each batch as it writes it):
 
-    * the subjects of :data:`CONTEXT_PREDICATES` triples and the events participations are in: a node
-      outside them has no context, so it is not asked about (a batch's events, participations and posts
-      are minted per article: more than half of its nodes);
-    * the context of every node asked about so far, kept up to date with each batch written: a node
-      that many articles mention (an organisation, a person) is asked about once per build, not once
-      per batch, and its many copies (one per article graph) are not read again.
+    * every :data:`CONTEXT_PREDICATES` triple, by subject (N-Triples terms, each once however many
+      article graphs state it): the context of a node is read here, not asked of the store. Asking took
+      one query per node and 9 s of a 10,000-article build (py-spy), and the build prints every triple it
+      writes anyway; 280,000 distinct triples of 150,000 subjects at 10,000 articles (about 100 MB);
+    * the events participations are in: an event outside them has no participations elsewhere, so the
+      store is not asked about it (events are minted per article: almost none are shared).
     """
 
     def __init__(self) -> None:
-        self.subjects: set[str] = set()
         self.events: set[str] = set()
         self.answers: dict[str, set[Triple]] = {}  # N-Triples terms, as store_context gives them
 
+    @property
+    def subjects(self):
+        """The nodes earlier batches said something in context about (the others have no context)."""
+        return self.answers.keys()
+
     def add(self, triples: Iterable[Triple]) -> None:
         """Note what the article-graph *triples* (a batch, as written; N-Triples terms) add to the store."""
-        subjects, events, answers = self.subjects, self.events, self.answers
+        events, answers = self.events, self.answers
         for triple in triples:
             s, p, o = triple
             if p in _CONTEXT_IRIS:
                 subject = _value(s)
-                subjects.add(subject)
                 known = answers.get(subject)
-                if known is not None:
+                if known is None:
+                    answers[subject] = {triple}
+                else:
                     known.add(triple)
             if p == _IN_EVENT and s[0] == "<":
                 events.add(_value(o))
@@ -326,8 +331,9 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     Python grew with the store (6.4 s of CPU for a batch of 1,000 articles against a store of 10,000,
     about ten times that at 100,000); the query drops the duplicates inside Oxigraph. (A single query
     with the *nodes* in a ``VALUES`` block took 3 s instead of 40 ms at 1,000 articles: Oxigraph does
-    not drive index lookups from it, docs/validation.md.) With *build_context* (a build), only the nodes
-    and events it says the store has something about are asked for, and a node's answer is asked once.
+    not drive index lookups from it, docs/validation.md.) With *build_context* (a build), the nodes' context
+    is what it kept of the batches written (no query), and only the events it says have participations
+    are asked about.
     *nodes* are the articles' :class:`ArticleNodes`, if the caller has them.
     """
     if nodes is None:
@@ -354,14 +360,10 @@ def store_context(store: ox.Store, articles: list[ArticleGraph], inputs: "Inputs
     context, participation = _values(CONTEXT_PREDICATES), _values(PARTICIPATION_PREDICATES)
     found: set[Triple] = set()
     for node in asked:
-        subject = str(ox.NamedNode(node))
         if build_context is None:
-            found.update(about(subject, context))
-            continue
-        answer = build_context.answers.get(node)
-        if answer is None:  # asked once per build, then kept up to date by BuildContext.add
-            answer = build_context.answers[node] = set(about(subject, context))
-        found.update(answer)
+            found.update(about(str(ox.NamedNode(node)), context))
+        else:  # a build: what earlier batches wrote about the node, as BuildContext.add kept it
+            found.update(build_context.answers[node])
     for event in events:
         # other articles' participations in the event, each as the article that states it has it
         query = (f"SELECT DISTINCT ?part ?g WHERE {{ GRAPH ?g {{ ?part {ox.NamedNode(str(KGO.inEvent))} "

@@ -242,3 +242,19 @@ def test_a_failed_background_write_is_raised_by_wait_and_not_over_an_error_on_it
         with kgstore.BackgroundWriter(read_only) as writer:
             writer.write_lines(_lines(_quads(3)))
             raise KeyError("the error on its way")
+
+
+def test_an_article_linked_into_the_project_is_labelled_where_the_project_has_it(project, tmp_path):
+    """A corpus kept elsewhere and linked into data/articles/ (as benchmarks/scale.py does): the provenance
+    names the file as the project has it, not the link's target."""
+    elsewhere = tmp_path / "corpus" / "renamed.yaml"
+    elsewhere.parent.mkdir()
+    linked = project.articles_dir / "003-rops-olsztyn-szkolenie-braniewo-2013.yaml"
+    shutil.move(linked, elsewhere)
+    linked.symlink_to(elsewhere)
+    pipeline.build_store(project, tmp_path / "store", infer=False)
+    rows = ox.Store.read_only(str(tmp_path / "store")).query(
+        "SELECT DISTINCT ?label WHERE { GRAPH ?g { ?file a <http://www.w3.org/ns/prov#Entity> ; "
+        "<http://purl.org/dc/terms/identifier> ?label } FILTER (CONTAINS(STR(?label), 'olsztyn') "
+        "|| CONTAINS(STR(?label), 'renamed')) }")
+    assert [row[0].value for row in rows] == ["data/articles/003-rops-olsztyn-szkolenie-braniewo-2013.yaml"]

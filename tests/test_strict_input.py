@@ -93,3 +93,26 @@ def test_any_string_either_mints_a_safe_iri_or_is_refused(text):
     path = iri.rsplit("/person/", 1)[1]
     assert path and all(c.isascii() and (c.isalnum() or c == "-") for c in path)
     assert not any(c in iri for c in ' <>"{}|\\^`')
+
+
+def test_files_that_cannot_be_read_are_each_named_with_the_reason(tmp_path):
+    """Files are read ahead on a thread (kg.yamlstrict.read_ahead); a file that cannot be read is still
+    reported as that file, in order, beside the others' problems."""
+    from pathlib import Path
+
+    from kg.annotations import load_annotations
+    from kg.config import Project
+    from kg.errors import AnnotationError
+    from kg.pipeline import Inputs
+
+    root = Path(__file__).resolve().parents[1]
+    good = sorted((root / "data" / "articles").glob("*.yaml"))
+    (tmp_path / "a-folder.yaml").mkdir()
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    paths = [*good[:2], tmp_path / "a-folder.yaml", good[2], tmp_path / "gone.yaml", *good[3:]] * 20
+    with pytest.raises(AnnotationError) as raised:
+        load_annotations(paths, Inputs.read(Project(root)).reference)
+    unreadable = [str(p) for p in raised.value.problems if "cannot read" in p.message]
+    assert unreadable[:2] == [f"{tmp_path / 'a-folder.yaml'}: error: cannot read file: Is a directory",
+                              f"{tmp_path / 'gone.yaml'}: error: cannot read file: No such file or directory"]
+    assert len(unreadable) == 40

@@ -67,9 +67,10 @@ def test_people_speak_in_several_voivodeships():
     assert sum(1 for r in regions.values() if len(r) >= 2) >= 10
 
 
-def test_a_build_keeps_the_validation_context_it_has_asked_for(tmp_path, project):
-    """kg.validate.BuildContext: skipping the nodes no earlier batch described, and keeping each node's
-    context up to date as batches are written instead of asking again, changes no batch's context."""
+def test_a_build_reads_the_validation_context_from_what_it_wrote(tmp_path, project):
+    """kg.validate.BuildContext: reading the context of the nodes from what the build wrote instead of
+    asking the store, and skipping the events no earlier batch has participations in, changes no batch's
+    context."""
     from kg.namespaces import SCHEMA
     from kg.validate import BuildContext, store_context
     import pyoxigraph as ox
@@ -88,22 +89,27 @@ def test_a_build_keeps_the_validation_context_it_has_asked_for(tmp_path, project
             assert new_events and not new_events & build_context.events  # so some queries were skipped
         store.load("".join(line for a in batch for line in a.nquads()), format=ox.RdfFormat.N_QUADS)
         build_context.add(t for a in batch for t in a.triples())
-    assert build_context.answers  # the last batch used answers kept from the one before
+    assert build_context.answers
 
 
-def test_a_kept_context_grows_with_each_batch_written():
+def test_a_kept_context_holds_each_context_triple_written_once():
     from kg.validate import BuildContext
     import pyoxigraph as ox
 
     # N-Triples terms, as the build makes them and as pyoxigraph prints the store's answers
     person = ox.NamedNode("https://w3id.org/kg-pl-inclusion/id/person/anna-nowak")
-    name = str(ox.NamedNode("http://schema.org/name"))
+    event = ox.NamedNode("https://w3id.org/kg-pl-inclusion/id/event/forum-2015")
+    name, gender = str(ox.NamedNode("http://schema.org/name")), str(ox.NamedNode("http://schema.org/gender"))
+    in_event = str(ox.NamedNode("https://w3id.org/kg-pl-inclusion/ontology#inEvent"))
     context = BuildContext()
-    context.answers[person.value] = {(str(person), name, str(ox.Literal("Anna Nowak")))}
-    context.add([(str(person), name, str(ox.Literal("Anna Nowak-Kowalska"))),
-                 (str(person), str(ox.NamedNode("http://schema.org/gender")), str(ox.Literal("female")))])
+    context.add([(str(person), name, str(ox.Literal("Anna Nowak"))),
+                 (str(person), gender, str(ox.Literal("female")))])  # not a context predicate
+    context.add([(str(person), name, str(ox.Literal("Anna Nowak"))),  # a later batch's article says it again
+                 (str(person), name, str(ox.Literal("Anna Nowak-Kowalska"))),
+                 ("<https://w3id.org/kg-pl-inclusion/id/participation/p1>", in_event, str(event))])
     assert context.answers[person.value] == {(str(person), name, '"Anna Nowak"'), (str(person), name, '"Anna Nowak-Kowalska"')}
-    assert person.value in context.subjects
+    assert person.value in context.subjects and event.value not in context.subjects
+    assert context.events == {event.value}
 
 
 def test_the_nodes_validation_asks_about_are_read_from_the_quads_as_from_the_graphs(tmp_path, project):
