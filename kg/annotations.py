@@ -27,7 +27,7 @@ import pyoxigraph as ox
 
 from .errors import AnnotationError, Location, Problem
 from .reference import Reference
-from .yamlstrict import YamlDocument, _dotted, decode_text, read_ahead, read_yaml_file, YamlProblem
+from .yamlstrict import YamlDocument, _dotted, decode_text, read_yaml_file, YamlProblem
 
 if TYPE_CHECKING:  # imported when a file fails the fast check: 55 ms of every `kg load` otherwise
     import jsonschema
@@ -121,12 +121,9 @@ def annotation_schema() -> dict[str, Any]:
     return json.loads(resources.files("kg").joinpath("schema/annotation.schema.json").read_text("utf-8"))
 
 
-def read_annotation(path: Path, reference: Reference, *, encoding: str = "utf-8",
-                    raw: bytes | OSError | None = None) -> tuple[Annotation | None, list[Problem]]:
-    """Read and check one file; return the annotation (None if it failed) and every problem found.
-
-    *raw*: the file's content (or the error reading it), if read already."""
-    doc = read_yaml_file(path, encoding=encoding, raw=raw)
+def read_annotation(path: Path, reference: Reference, *, encoding: str = "utf-8") -> tuple[Annotation | None, list[Problem]]:
+    """Read and check one file; return the annotation (None if it failed) and every problem found."""
+    doc = read_yaml_file(path, encoding=encoding)
     if doc.problems:
         return None, doc.problems
     if doc.data is None:  # empty, only comments, `---`, `~` or `null`: never silently nothing
@@ -154,8 +151,8 @@ def load_annotations(paths: Iterable[Path], reference: Reference, *, encoding: s
     annotations: list[Annotation] = []
     problems: list[Problem] = []
     seen_keys: dict[str, Path] = {}
-    for path, raw in read_ahead(paths):
-        annotation, file_problems = read_annotation(Path(path), reference, encoding=encoding, raw=raw)
+    for path in paths:
+        annotation, file_problems = read_annotation(Path(path), reference, encoding=encoding)
         problems += [p for p in file_problems if p.severity == "error"]
         if annotation is None:
             continue

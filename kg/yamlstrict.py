@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import yaml
 from yaml.composer import Composer
@@ -249,17 +247,11 @@ def _looks_central_european(raw: bytes) -> bool:
     return any(b in polish_cp1250 for b in raw)
 
 
-def read_yaml_file(path: Path, encoding: str = "utf-8", *, raw: bytes | OSError | None = None) -> YamlDocument:
-    """Read one YAML document strictly; problems are collected in ``doc.problems``.
-
-    *raw* is the file's content (or the error reading it) when the caller has read it already
-    (:func:`read_ahead`)."""
+def read_yaml_file(path: Path, encoding: str = "utf-8") -> YamlDocument:
+    """Read one YAML document strictly; problems are collected in ``doc.problems``."""
     path = Path(path)
     try:
-        if isinstance(raw, OSError):
-            raise raw
-        if raw is None:
-            raw = path.read_bytes()
+        raw = path.read_bytes()
     except OSError as exc:
         return YamlDocument(path, None, problems=[Problem(Location(path), f"cannot read file: {exc.strerror}")])
     if len(raw) > MAX_FILE_BYTES:
@@ -273,30 +265,6 @@ def read_yaml_file(path: Path, encoding: str = "utf-8", *, raw: bytes | OSError 
     doc = read_yaml_text(text, path)
     doc.sha256 = hashlib.sha256(raw).hexdigest()
     return doc
-
-
-def read_ahead(paths: Iterable[Path], *, files: int = 32) -> Iterator[tuple[Path, bytes | OSError]]:
-    """Each of *paths* with its content (or the error reading it), read on a thread up to *files* ahead.
-
-    While a build checks annotations, the validation child and the store's writer keep both cores busy;
-    reading each file on the thread that parses it left that thread waiting 5.5 s for 0.9 s of reading
-    at 10,000 articles (each read gives the CPU up). Read ahead, the file is there when it is wanted."""
-    def read(path: Path) -> bytes | OSError:
-        try:
-            return Path(path).read_bytes()
-        except OSError as exc:
-            return exc
-
-    pending: deque[tuple[Path, Future]] = deque()
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-read") as pool:
-        for path in paths:
-            pending.append((path, pool.submit(read, path)))
-            if len(pending) > files:
-                path, content = pending.popleft()
-                yield path, content.result()
-        while pending:
-            path, content = pending.popleft()
-            yield path, content.result()
 
 
 def read_yaml_text(text: str, path: Path | str) -> YamlDocument:

@@ -96,8 +96,7 @@ def test_any_string_either_mints_a_safe_iri_or_is_refused(text):
 
 
 def test_files_that_cannot_be_read_are_each_named_with_the_reason(tmp_path):
-    """Files are read ahead on a thread (kg.yamlstrict.read_ahead); a file that cannot be read is still
-    reported as that file, in order, beside the others' problems."""
+    """A file that cannot be read is reported as that file, in order, beside the other files' problems."""
     from pathlib import Path
 
     from kg.annotations import load_annotations
