@@ -18,8 +18,15 @@ FIXED_EPOCH = "1700000000"
 # kg's cache of parsed inputs (kg.cache) goes to a directory of this run, not the user's ~/.cache;
 # subprocesses started by tests inherit it
 if "KG_CACHE_DIR" not in os.environ:
+    import atexit
     import tempfile
     os.environ["KG_CACHE_DIR"] = tempfile.mkdtemp(prefix="kg-test-cache-")
+
+    def _remove_cache(path: str = os.environ["KG_CACHE_DIR"], owner: int = os.getpid()) -> None:
+        if os.getpid() == owner:  # not a forked child that happens to exit through atexit
+            shutil.rmtree(path, ignore_errors=True)
+
+    atexit.register(_remove_cache)  # not left behind in /tmp
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -64,8 +63,10 @@ def browser(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shots() -> Path:
-    target = Path(os.environ.get("KG_SCREENSHOTS") or tempfile.mkdtemp(prefix="kg-screenshots-"))
+def shots(tmp_path_factory) -> Path:
+    """Where the screenshots go: KG_SCREENSHOTS to keep them, else pytest's temporary directory (the
+    last three runs' are kept, older ones removed)."""
+    target = Path(os.environ.get("KG_SCREENSHOTS") or tmp_path_factory.mktemp("screenshots"))
     target.mkdir(parents=True, exist_ok=True)
     return target
 
