@@ -532,7 +532,7 @@ def sparql_targeted_shapes() -> list[str]:
                   if (target, RDF.type, SH.SPARQLTarget) in shapes)
 
 
-def test_the_sparql_targets_are_the_shapes_it_checks_for():
+def test_every_sparql_targeted_shape_has_a_targeted_bad_input():
     assert {"DisjointClassesShape", "PersonNamePartsShape", "OrganisationRegionalLocationShape"} \
         <= set(sparql_targeted_shapes()) <= set(MUTATIONS)
 
