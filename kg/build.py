@@ -23,6 +23,9 @@ EVENT_CLASSES = {
     "conference": KGO.Conference, "training": KGO.Training, "panel": KGO.Panel,
     "meeting": KGO.Meeting, "forum": KGO.Forum, "seminar": KGO.Seminar,
 }
+#: the event role whose narrower roles (and itself) are active ones: a participation in any of them
+#: also gets the shortcut ``agent kgo:tookActiveRoleIn event`` (data/reference/event-roles.yaml)
+ACTIVE_ROLE = "active-role"
 PLACE_CLASSES = {"city": KGO.City, "municipality": KGO.Municipality, "county": KGO.County, "venue": KGO.Venue}
 
 Triple = tuple[str, str, str]  # subject, predicate and object as N-Triples terms (kg.rdfterms)
@@ -96,6 +99,7 @@ class _Builder:
         self.places = {p["key"] for p in annotation.section("places")}
         self.people = {p["key"] for p in annotation.section("people")}
         self.article = mint("article", annotation.key, base=base)
+        self.active_roles = reference.narrower_or_self("event-role", ACTIVE_ROLE)
 
     # -- helpers -------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef) -> None:
@@ -288,9 +292,14 @@ class _Builder:
             node = self.node(mint("participation", item["event"], agent_key, item["role"], base=self.base),
                              "participations", i)
             self.add(node, RDF.type, KGO.Participation)
-            self.add(node, KGO.inEvent, self.ref("event", item["event"]))
+            event, role = self.ref("event", item["event"]), self.ref("event-role", item["role"])
+            self.add(node, KGO.inEvent, event)
             self.add(node, CV.hasParticipant, agent)
-            self.add(node, CV.role, self.ref("event-role", item["role"]))
+            self.add(node, CV.role, role)
+            if role in self.active_roles:
+                # the unqualified shortcut beside the qualified participation (as PROV-O pairs them): the
+                # cross-regional questions join it instead of three triples per participation
+                self.add(agent, KGO.tookActiveRoleIn, event)
             if item.get("affiliation"):
                 self.add(node, KGO.affiliation, self.ref("organisation", item["affiliation"]))
             self.text(node, KGO.subject, item.get("subject"))

@@ -85,6 +85,7 @@ class Reference:
     keys: Mapping[str, frozenset[str]]
     _iris: Mapping[tuple[str, str], URIRef] = field(default_factory=dict, repr=False, compare=False)
     _labels: Mapping[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+    _narrower: dict[tuple[str, str], frozenset[URIRef]] = field(default_factory=dict, repr=False, compare=False)
 
     def iri(self, namespace: str, key: str) -> URIRef:
         """The IRI of *key* in *namespace*; :class:`KeyError` if either is unknown."""
@@ -92,6 +93,16 @@ class Reference:
             return self._iris[(namespace, key)]
         except KeyError:
             raise KeyError(f"{key!r} is not a reference key of namespace {namespace!r}") from None
+
+    def narrower_or_self(self, namespace: str, key: str) -> frozenset[URIRef]:
+        """The concept *key* of *namespace* and every concept below it (``skos:broader``, transitively),
+        read once from the reference graph: e.g. the event roles that count as active."""
+        found = self._narrower.get((namespace, key))
+        if found is None:
+            top = self.iri(namespace, key)
+            found = frozenset(self.graph.transitive_subjects(SKOS.broader, top))  # includes *top*
+            self._narrower[(namespace, key)] = found
+        return found
 
     def label(self, namespace: str, key: str) -> str:
         """The Polish label of *key* in *namespace*, for messages."""

@@ -178,7 +178,8 @@ def test_person_profile_gives_an_article_without_publisher_no_region():
 
 def test_co_speaker_pairs_keep_namesakes_apart():
     """Two people called Jan Kowalski, each speaking beside Anna Nowak at one event in the same voivodeship
-    on the same day, are two pairs: with names alone the rows were equal and DISTINCT merged them."""
+    on the same day, are two pairs: with names alone the rows were equal and DISTINCT merged them. (The
+    data are what a build writes for talks: each participation and its kgo:tookActiveRoleIn shortcut.)"""
     id_ = "https://w3id.org/kg-pl-inclusion/id/"
     store = ox.Store()
     events = "".join(f"""
@@ -187,6 +188,8 @@ def test_co_speaker_pairs_keep_namesakes_apart():
             kgo:inEvent <{id_}event/e{n}> .
         <{id_}participation/e{n}-jan> cv:hasParticipant <{id_}person/jan-kowalski-{n}> ; cv:role role:talk ;
             kgo:inEvent <{id_}event/e{n}> .
+        <{id_}person/anna-nowak> kgo:tookActiveRoleIn <{id_}event/e{n}> .
+        <{id_}person/jan-kowalski-{n}> kgo:tookActiveRoleIn <{id_}event/e{n}> .
         <{id_}person/jan-kowalski-{n}> a kgo:Person ; schema:name "Jan Kowalski" .""" for n in (1, 2))
     store.load(input=f"""
         @prefix kgo: <https://w3id.org/kg-pl-inclusion/ontology#> . @prefix schema: <http://schema.org/> .

@@ -303,3 +303,11 @@ def test_missing_file_raises_ontology_error(tmp_path: Path) -> None:
     (broken / "project-kinds.yaml").unlink()
     with pytest.raises(OntologyError, match="project-kinds.yaml"):
         load_reference(broken)
+
+
+def test_the_active_event_roles_are_those_under_active_role(ref: Reference) -> None:
+    """The roles whose participations get the kgo:tookActiveRoleIn shortcut: active-role and the roles under it."""
+    role = "https://w3id.org/kg-pl-inclusion/concept/event-role/"
+    assert {str(iri).removeprefix(role) for iri in ref.narrower_or_self("event-role", "active-role")} == {
+        "active-role", "opening", "closing", "talk", "moderator", "panelist", "trainer", "good-practice", "expert"}
+    assert ref.narrower_or_self("event-role", "participant") == {ref.iri("event-role", "participant")}

@@ -42,6 +42,29 @@ def test_grewinski_is_one_node_linked_to_both_his_events(seed_store):
         ("2015-03-31", "województwo lubelskie"), ("2017-04-26", "województwo zachodniopomorskie")}
 
 
+
+def test_the_active_role_shortcut_is_written_exactly_beside_active_participations(seed_store):
+    """Each article graph says `agent kgo:tookActiveRoleIn event` exactly where it has a participation of the
+    agent in the event in role:active-role or a role under it (skos:broader in the reference data), and
+    nowhere else: the cross-regional queries read the shortcut instead of the participations."""
+    shortcuts = {(r["g"], r["agent"], r["event"]) for r in select(seed_store, """
+        SELECT ?g ?agent ?event { GRAPH ?g { ?agent kgo:tookActiveRoleIn ?event } }""")}
+    active = {(r["g"], r["agent"], r["event"]) for r in select(seed_store, """
+        SELECT DISTINCT ?g ?agent ?event {
+          GRAPH ?g { ?part cv:hasParticipant ?agent ; kgo:inEvent ?event ; cv:role ?role }
+          ?role skos:broader* role:active-role .
+        }""")}
+    passive_roles = {r["role"] for r in select(seed_store, """
+        SELECT DISTINCT ?role { GRAPH ?g { ?part cv:role ?role }
+                                FILTER NOT EXISTS { ?role skos:broader* role:active-role } }""")}
+    assert shortcuts == active
+    assert len(active) >= 20  # the seeds' talks, panels, trainings, openings …
+    assert passive_roles  # … and participations in other roles, which get no shortcut
+    assert {r["name"] for r in select(seed_store, """
+        SELECT DISTINCT ?name { ?person kgo:tookActiveRoleIn ?event ; schema:name ?name .
+                                ?event schema:startDate "2015-03-31"^^<http://www.w3.org/2001/XMLSchema#date> }""")
+            } >= {"Mirosław Grewiński", "Barbara Dybkowska"}
+
 EVENTS = [
     # date, city, voivodeship, organiser (substring of its Polish name), count, qualifier
     ("2015-03-31", "Lublin", "województwo lubelskie", "Regionalny Ośrodek Polityki Społecznej w Lublinie", 80, "more-than"),
