@@ -569,3 +569,44 @@ def test_plain_pyshacl_on_rdflib_finds_what_kg_finds(shape, seeds, inputs):
     # in a child with a time budget: a target rdflib cannot evaluate fails here instead of hanging the suite
     plain_found = run_limited(Budget("plain pySHACL", 120, 0), plain)
     assert kg_found and plain_found == kg_found
+
+
+_XPATH_FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
+
+
+def test_every_pattern_of_the_shapes_is_an_xpath_regular_expression():
+    """sh:pattern is an XPath regular expression (SHACL 4.6.1, as SPARQL's REGEX): pySHACL hands it to Python's
+    re, which also takes look-aheads and \\b, so a pattern could work here and fail in other validators (the
+    name-without-title pattern was one). Each pattern must parse as XPath and, translated, answer as pySHACL's
+    reading does on the names and values the tests use."""
+    from elementpath.regex import translate_pattern
+
+    shapes = load_shapes(ROOT / "shapes")
+    patterns = [(str(p), str(shapes.value(s, SH.flags) or "")) for s, p in shapes.subject_objects(SH.pattern)]
+    assert patterns
+    samples = ["Jan Kowalski", "prof. Jan Kowalski", "Pani Anna Nowak", "dr hab. Jan Nowak", "Jan Nowak-dr",
+               "Anna Inż. Nowak", "Panek Jan", "Adam Drozd", "Profesor Jan", "Jan (dr) Nowak", "Mirosław Grewiński",
+               "2015-03-31", "ROPS", "https://rops.lubelskie.pl/", "PL81", "2014PL05M9OP001", "12", ""]
+    for pattern, flags in patterns:
+        python_flags = 0
+        for flag in flags:
+            python_flags |= _XPATH_FLAGS[flag]
+        translated = translate_pattern(pattern, flags=python_flags, back_references=True, lazy_quantifiers=True,
+                                       anchors=True)  # raises on what XPath lacks (look-around, \b, …)
+        for sample in samples:
+            assert bool(re.search(translated, sample, python_flags)) == bool(re.search(pattern, sample, python_flags)), \
+                (pattern, sample)
+
+
+@pytest.mark.parametrize("name, refused", [
+    ("Jan Kowalski", False), ("Panek Jan", False), ("Adam Drozd", False), ("Profesor Jan", False),
+    ("prof. Jan Kowalski", True), ("Pani Anna Nowak", True), ("Jan Nowak dr", True), ("Anna Nowak, inż.", True),
+    ("Pan Jan Nowak", True), ("Jan Nowak-mgr", True)])
+def test_a_name_with_a_title_is_refused_and_a_name_like_one_is_not(seeds, inputs, name, refused):
+    """The name-without-title shape (an sh:not of a title pattern) refuses titles anywhere in the name and
+    forms of address at its start, and only those."""
+    article = copy.copy(seeds["001"])
+    article.graph = copy.deepcopy(seeds["001"].graph)
+    replace(article.graph, first(article.graph, KGO.Person), SCHEMA.name, Literal(name))
+    report = validate_articles([article], inputs, store=ox.Store())
+    assert (str(KGSH["PersonNameWithoutTitleShape"]) in {r.shape for r in report.results}) == refused, str(report)
