@@ -17,15 +17,12 @@ from .annotations import Annotation
 from .iri import base_iri, mint
 from .namespaces import CV, KGO, ORG, SCHEMA, WD
 from .rdfterms import nt_literal, nt_quads, nt_term
-from .reference import Reference
+from .reference import ACTIVE_ROLE, Reference
 
 EVENT_CLASSES = {
     "conference": KGO.Conference, "training": KGO.Training, "panel": KGO.Panel,
     "meeting": KGO.Meeting, "forum": KGO.Forum, "seminar": KGO.Seminar,
 }
-#: the event role whose narrower roles (and itself) are active ones: a participation in any of them
-#: also gets the shortcut ``agent kgo:tookActiveRoleIn event`` (data/reference/event-roles.yaml)
-ACTIVE_ROLE = "active-role"
 PLACE_CLASSES = {"city": KGO.City, "municipality": KGO.Municipality, "county": KGO.County, "venue": KGO.Venue}
 
 Triple = tuple[str, str, str]  # subject, predicate and object as N-Triples terms (kg.rdfterms)

@@ -72,6 +72,12 @@ _CAPITAL_ROLES = {  # role key -> (Polish, English) description of what the city
 }
 _PROGRAMME_KINDS = {"funding": KGO.FundingProgramme, "measure": KGO.ProgrammeMeasure, "policy": KGO.PolicyProgramme}
 
+#: the event role whose narrower roles (and itself) are the active ones: the build writes the shortcut
+#: ``agent kgo:tookActiveRoleIn event`` beside a participation in any of them (kg.build), so the scheme must have it
+ACTIVE_ROLE = "active-role"
+#: concepts kg's code relies on, per scheme, and what for (a reference file without one is refused)
+_REQUIRED_CONCEPTS = {"event-role": {ACTIVE_ROLE: "the roles under it are the active ones (kgo:tookActiveRoleIn)"}}
+
 _CONCEPT_FIELDS = {"key", "label_pl", "label_en", "alt_pl", "alt_en", "definition_pl", "definition_en",
                    "broader", "acronym", "source"}
 _INSTITUTION_TYPE_FIELDS = _CONCEPT_FIELDS | {"levels", "legal_basis", "group"}
@@ -465,6 +471,9 @@ class _Builder:
         allowed = _INSTITUTION_TYPE_FIELDS if scheme == "institution-type" else _CONCEPT_FIELDS
         entries = _entries(doc, "concepts", path, allowed)
         keys = {e.key for e in entries}
+        for key, why in _REQUIRED_CONCEPTS.get(scheme, {}).items():
+            if key not in keys:
+                _fail(path, f"concepts: the concept {key!r} is missing ({why}); add it, as in kg's own {path.name}")
         broader = {e.key: e.texts("broader", pattern=_KEY) for e in entries}
         for entry in entries:
             _check_refs(entry, "broader", broader[entry.key], keys, f"{scheme} concept")

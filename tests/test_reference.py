@@ -311,3 +311,17 @@ def test_the_active_event_roles_are_those_under_active_role(ref: Reference) -> N
     assert {str(iri).removeprefix(role) for iri in ref.narrower_or_self("event-role", "active-role")} == {
         "active-role", "opening", "closing", "talk", "moderator", "panelist", "trainer", "good-practice", "expert"}
     assert ref.narrower_or_self("event-role", "participant") == {ref.iri("event-role", "participant")}
+
+
+def test_event_roles_without_the_active_role_concept_are_refused(tmp_path: Path) -> None:
+    """The build's kgo:tookActiveRoleIn depends on role:active-role: a reference copy without it is refused by
+    name, not left to fail on the first article."""
+    broken = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, broken)
+    path = broken / "event-roles.yaml"
+    text = path.read_text(encoding="utf-8").replace("    broader: [active-role]\n", "")
+    start = text.index("  - key: active-role")
+    path.write_text(text[:start] + text[text.index("  - key: opening"):], encoding="utf-8")
+    with pytest.raises(OntologyError) as caught:
+        load_reference(broken)
+    assert "event-roles.yaml" in str(caught.value) and "'active-role' is missing" in str(caught.value)
