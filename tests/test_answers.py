@@ -112,13 +112,24 @@ def test_nothing_is_kept_or_given_while_a_write_is_under_way_or_after_a_writer_c
 def test_kept_answers_keep_the_python_types_of_their_values(four_seeds):
     _, store = four_seeds
     row = {"iri": "https://w3id.org/x", "count": 3, "share": Decimal("0.50"), "ratio": 0.1, "yes": True,
-           "none": None, "text": "Łódź \"cytat\"", "big": 10 ** 30}
-    result = QueryResult(list(row), [row])
+           "none": None, "text": "Łódź \"cytat\"", "big": 10 ** 30, "negative": -(2 ** 63) - 1,
+           "largest": 2 ** 63 - 1, "infinite": float("-inf"), "exponent": 1.5e300}
+    result = QueryResult(list(row), [dict.fromkeys(row) | {"count": 1, "share": Decimal("1E+2")}, row])
     key = answers.answer_key("SELECT * {}")
     answers.answered(store, key, lambda: result)
     again = answers.answered(store, key, no_evaluation)
     assert again == result
-    assert [type(v) for v in again.rows[0].values()] == [type(v) for v in row.values()]
+    assert [list(r) for r in again.rows] == [list(row)] * 2  # every column, in order
+    assert [type(v) for v in again.rows[1].values()] == [type(v) for v in row.values()]
+    assert str(again.rows[0]["share"]) == "1E+2" and str(again.rows[1]["share"]) == "0.50"  # the lexical form
+
+
+def test_a_kept_nan_is_given_back_as_nan(four_seeds):
+    _, store = four_seeds
+    key = answers.answer_key("SELECT ?x {}")
+    answers.answered(store, key, lambda: QueryResult(["x"], [{"x": float("nan")}]))
+    (cell,) = answers.answered(store, key, no_evaluation).rows[0].values()
+    assert isinstance(cell, float) and cell != cell
 
 
 def test_an_unreadable_entry_is_evaluated_again(four_seeds):
@@ -128,7 +139,7 @@ def test_an_unreadable_entry_is_evaluated_again(four_seeds):
     (entry,) = (store / answers.ANSWERS_DIRECTORY).glob("*/*.json")
     entry.write_text('{"format": "trunc', encoding="utf-8")
     assert answers.answered(store, key, lambda: QueryResult(["n"], [{"n": 2}])).rows == [{"n": 2}]
-    assert json.loads(entry.read_text(encoding="utf-8"))["rows"] == [[2]]
+    assert json.loads(entry.read_text(encoding="utf-8"))["rows"] == [{"n": 2}]
 
 
 def test_only_the_current_generation_keeps_answers_on_disk(four_seeds):
