@@ -206,6 +206,50 @@ def test_co_speaker_pairs_keep_namesakes_apart():
     ]
 
 
+def _nested_events_store() -> ox.Store:
+    """A conference with a part of a part of a part (three levels below it): Anna Nowak talks and a MOPS
+    takes part in the deepest part; Jan Kowalski talks at the conference, representing a PUP."""
+    id_ = "https://w3id.org/kg-pl-inclusion/id/"
+    parts = "".join(f"""
+        <{id_}event/part-{n}> kgo:partOfEvent <{id_}event/{'conference' if n == 1 else f'part-{n - 1}'}> ;
+            schema:startDate "2019-10-02"^^xsd:date ; rdfs:label "Część {n}"@pl .""" for n in (1, 2, 3))
+    store = ox.Store()
+    store.load(input=f"""
+        @prefix kgo: <https://w3id.org/kg-pl-inclusion/ontology#> . @prefix schema: <http://schema.org/> .
+        @prefix cv: <http://data.europa.eu/m8g/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        @prefix role: <https://w3id.org/kg-pl-inclusion/concept/event-role/> .
+        @prefix it: <https://w3id.org/kg-pl-inclusion/concept/institution-type/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <{id_}event/conference> schema:startDate "2019-10-01"^^xsd:date ; rdfs:label "Konferencja"@pl .
+        {parts}
+        <{id_}participation/anna> cv:hasParticipant <{id_}person/anna-nowak> ; cv:role role:talk ;
+            kgo:inEvent <{id_}event/part-3> .
+        <{id_}participation/mops> cv:hasParticipant <{id_}organisation/mops> ; cv:role role:participant ;
+            kgo:inEvent <{id_}event/part-3> .
+        <{id_}participation/jan> cv:hasParticipant <{id_}person/jan-kowalski> ; cv:role role:talk ;
+            kgo:affiliation <{id_}organisation/pup> ; kgo:inEvent <{id_}event/conference> .
+        <{id_}person/anna-nowak> a kgo:Person ; schema:name "Anna Nowak" ; kgo:tookActiveRoleIn <{id_}event/part-3> .
+        <{id_}person/jan-kowalski> a kgo:Person ; schema:name "Jan Kowalski" ;
+            kgo:tookActiveRoleIn <{id_}event/conference> .
+        <{id_}organisation/mops> kgo:institutionType it:mops ; rdfs:label "MOPS w Opolu"@pl .
+        <{id_}organisation/pup> kgo:institutionType it:pup ; rdfs:label "PUP w Opolu"@pl .
+        it:mops skos:broader it:ops .
+        """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://example.org/g"))
+    return store
+
+
+def test_a_part_of_a_part_of_a_part_counts_as_its_top_event():
+    """"Parts of parts too": the queries that roll parts of events up to the event they belong to reach it
+    at any depth (the two-step path they used stopped two levels down and dropped the row)."""
+    store = _nested_events_store()
+    pairs = run_stored(store, CATALOGUE["co-speaker-pairs"], {}).rows
+    assert [(r["person_a"], r["person_b"], r["shared_events"], r["first"]) for r in pairs] == [
+        ("Anna Nowak", "Jan Kowalski", 1, "2019-10-01")]
+    cooperation = run_stored(store, CATALOGUE["social-assistance-labour-market-cooperation"], {}).rows
+    assert [(r["event"], r["date"], r["social_assistance"], r["labour_market"]) for r in cooperation] == [
+        ("Konferencja", "2019-10-01", "MOPS w Opolu", "PUP w Opolu")]
+
+
 @pytest.mark.parametrize("name,values,message", [
     ("speakers-across-regions", {"min_region": "2"}, "has no parameter 'min_region'; it has: min_regions"),
     ("speakers-across-regions", {"min_regions": "two"}, "must be a whole number"),
